@@ -1,0 +1,116 @@
+"""The `kast` command: validate, stats, show, export and scaffold, all on the same library."""
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import config
+from .loader import load
+
+FORMATS = {"turtle": "turtle", "jsonld": "json-ld", "nt": "nt"}
+
+
+@click.group(help="De Apothekerskast: kennisgraaf van de aanpak van ondermijning.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), envvar="KAST_DATA",
+              help="Map met de inhoud (standaard: data/ in de repository).")
+@click.option("--base-iri", envvar="KAST_BASE_IRI", help="Basis-IRI voor de URI's van de kast.")
+@click.pass_context
+def main(ctx: click.Context, data_dir: Path | None, base_iri: str | None) -> None:
+    ctx.obj = {"data": data_dir, "base": base_iri}
+
+
+def _load(ctx: click.Context, shacl: bool = True):
+    return load(ctx.obj["data"], base=ctx.obj["base"], shacl=shacl)
+
+
+def _fail(text: str) -> None:
+    click.echo(f"fout: {text}", err=True)
+    sys.exit(1)
+
+
+@main.command(help="Controleer alle bestanden; exit 0 als alles klopt, anders de meldingen en exit 1.")
+@click.option("--json", "as_json", is_flag=True, help="Meldingen als JSON.")
+def validate(as_json: bool) -> None:
+    kast = _load(click.get_current_context())
+    if as_json:
+        click.echo(json.dumps({"geldig": kast.ok, "meldingen": [m.as_dict() for m in kast.messages]},
+                              ensure_ascii=False, indent=2))
+    else:
+        for m in kast.messages:
+            click.echo(str(m), err=m.severity == "fout")
+        errors, warnings = len(kast.errors), len(kast.messages) - len(kast.errors)
+        click.echo(f"{len(kast.items)} items geladen, {errors} fouten, {warnings} waarschuwingen.")
+    sys.exit(0 if kast.ok else 1)
+
+
+@main.command(help="Tel wat de kast bevat.")
+@click.option("--json", "as_json", is_flag=True, help="Eén JSON-object.")
+def stats(as_json: bool) -> None:
+    from .stats import as_table, stats as compute
+
+    kast = _load(click.get_current_context(), shacl=False)
+    result = compute(kast)
+    click.echo(json.dumps(result, ensure_ascii=False) if as_json else as_table(result))
+
+
+@main.command(help="Toon één item: id, URI of naam.")
+@click.argument("item")
+@click.option("--json", "as_json", is_flag=True)
+def show(item: str, as_json: bool) -> None:
+    from .describe import as_text, describe, find
+
+    kast = _load(click.get_current_context(), shacl=False)
+    item_id, options = find(kast, item)
+    if item_id is None:
+        _fail(f"geen item '{item}' gevonden" + (f"; bedoelde u: {', '.join(options)}?" if options else ""))
+    d = describe(kast, item_id)
+    click.echo(json.dumps(d, ensure_ascii=False, indent=2) if as_json else as_text(d))
+
+
+@main.command(help="Exporteer de hele graaf.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Bestand (standaard: scherm).")
+def export(fmt: str, output: Path | None) -> None:
+    kast = _load(click.get_current_context(), shacl=False)
+    if kast.errors:
+        click.echo(f"let op: de data heeft {len(kast.errors)} fouten (zie 'kast validate'); "
+                   "de export bevat wat wel geldig is.", err=True)
+    text = kast.graph.serialize(format=FORMATS[fmt])
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            _fail(f"kan {output} niet schrijven: {exc.strerror}")
+        click.echo(f"{len(kast.graph)} tripels geschreven naar {output}", err=True)
+    else:
+        click.echo(text)
+
+
+@main.group(help="Maak een nieuw item vanuit een sjabloon.")
+def new() -> None:
+    pass
+
+
+@new.command("practice", help="Nieuwe praktijk in data/practices/ID.md, met uitleg bij elk veld.")
+@click.argument("practice_id")
+@click.option("--titel", default="", help="Titel van de praktijk.")
+@click.option("--soort", type=click.Choice(["best", "worst"]), default="best", show_default=True)
+@click.pass_context
+def new_practice(ctx: click.Context, practice_id: str, titel: str, soort: str) -> None:
+    from .readers import ID_PATTERN
+    from .scaffold import practice_template
+
+    if not ID_PATTERN.match(practice_id):
+        _fail(f"ongeldig id '{practice_id}': gebruik kleine letters, cijfers en koppeltekens")
+    folder = config.data_dir(ctx.obj["data"]) / "practices"
+    path = folder / f"{practice_id}.md"
+    if path.exists():
+        _fail(f"{path} bestaat al; kies een ander id (er wordt niets overschreven)")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(practice_template(practice_id, titel, soort), encoding="utf-8")
+    click.echo(f"Aangemaakt: {path}\nVul de velden in en controleer met: kast validate")
+
+
+if __name__ == "__main__":
+    main()

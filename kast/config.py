@@ -1,0 +1,23 @@
+"""Where the kast finds its files and which base IRI it mints identifiers under."""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data"
+DEFAULT_ONTOLOGY = ROOT / "ontology"
+QUERIES = ROOT / "queries"
+DEFAULT_BASE_IRI = "https://data.apothekerskast.nl/"
+
+
+def base_iri(explicit: str | None = None) -> str:
+    """The base IRI from the argument, else $KAST_BASE_IRI, else the default; always ending in '/'.
+
+    >>> base_iri("https://example.org/kast")
+    'https://example.org/kast/'
+    """
+    base = explicit or os.environ.get("KAST_BASE_IRI") or DEFAULT_BASE_IRI
+    return base if base.endswith("/") else base + "/"
+
+
+def data_dir(explicit: str | os.PathLike | None = None) -> Path:
+    return Path(explicit or os.environ.get("KAST_DATA") or DEFAULT_DATA)
