@@ -28,6 +28,7 @@ ACTOR = LABELS + (
     Field("soort", "kast:actorType", "concept", "actorsoort"),
     Field("niveau", "kast:level", "concept", "niveau"),
     Field("tooi", "owl:sameAs", "uri"),
+    Field("focus", "kast:focus", "text", help="Waar de actor zich in de aanpak op richt, volgens de bronnen."),
 )
 
 INSTRUMENT = LABELS + (

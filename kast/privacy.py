@@ -7,7 +7,7 @@ import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Dutch phone numbers: +31 / 0031 / 0 followed by nine digits, optionally split by spaces or dashes.
-PHONE = re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s-]?\d){9}(?![\d])")
+PHONE = re.compile(r"(?<![\w+-])(?:\+31|0031|0)(?:[\s-]?\d){9}(?![\d])")
 NINE_DIGITS = re.compile(r"(?<![\d.])(\d{9}|\d{4}\.\d{2}\.\d{3}|\d{3}[. ]\d{3}[. ]\d{3})(?![\d])")
 
 
