@@ -267,10 +267,12 @@ class Builder:
             self.g.add((node, RDF.type, PROV.Derivation))
             self.g.add((node, PROV.entity, sec))
             for key in c.get("onderbouwt") or []:
-                if key not in spec:
+                # A nested block ('periode', 'contact') stands for all of its fields.
+                keys = [k for k in spec if k == key or k.startswith(f"{key}.")]
+                if not keys:
                     self.error(e, f"'onderbouwt' noemt onbekend veld '{key}'", label)
-                    continue
-                self.g.add((node, self.v.kast.supportsField, self.v.resolve(spec[key].predicate)))
+                for k in keys:
+                    self.g.add((node, self.v.kast.supportsField, self.v.resolve(spec[k].predicate)))
             quote = c.get("citaat")
             if quote:
                 quote = str(quote).strip()

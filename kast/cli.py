@@ -87,6 +87,34 @@ def export(fmt: str, output: Path | None) -> None:
         click.echo(text)
 
 
+@main.command(help="Draai een competentievraag uit queries/ (naam of begin ervan, bijv. cq06) of een eigen "
+                   "SELECT-query uit een bestand.")
+@click.argument("name")
+@click.option("-p", "--param", "params", multiple=True, metavar="VAR=WAARDE",
+              help="Bind een variabele aan een id (of tekst), bijv. -p gemeente=gm0106.")
+@click.option("--json", "as_json", is_flag=True)
+def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
+    from .queries import QueryError, run
+
+    bindings = {}
+    for p in params:
+        var, sep, value = p.partition("=")
+        if not sep or not var:
+            _fail(f"parameter '{p}' heeft de vorm VAR=WAARDE")
+        bindings[var] = value
+    kast = _load(click.get_current_context(), shacl=False)
+    try:
+        rows = run(kast, name, **bindings)
+    except QueryError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(" | ".join(f"{k}: {v}" for k, v in row.items()))
+    click.echo(f"{len(rows)} rijen.")
+
+
 @main.group(help="Maak een nieuw item vanuit een sjabloon.")
 def new() -> None:
     pass

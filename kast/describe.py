@@ -39,9 +39,10 @@ def label(kast: Kast, node) -> str:
         return str(node)
     g = kast.graph
     for prop in (SKOS.prefLabel, DCTERMS.title, RDFS.label):
-        value = g.preferredLabel(node, lang="nl", labelProperties=(prop,))
-        if value:
-            return str(value[0][1])
+        values = list(g.objects(node, prop))
+        if values:
+            dutch = [v for v in values if getattr(v, "language", None) == "nl"]
+            return str((dutch or values)[0])
     return g.namespace_manager.normalizeUri(node) if isinstance(node, URIRef) else str(node)
 
 
