@@ -21,3 +21,6 @@ def base_iri(explicit: str | None = None) -> str:
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
     return Path(explicit or os.environ.get("KAST_DATA") or DEFAULT_DATA)
+
+# The source documents themselves live beside the repository (shared/sources), not in it.
+SOURCE_TEXTS = Path(os.environ.get("KAST_SOURCE_TEXTS") or ROOT.parent / "shared" / "sources")
