@@ -59,8 +59,8 @@ def run(kast: Kast, name_or_text: str, **bindings: str) -> list[dict[str, str]]:
     >>> rows[0]["riecnaam"]
     'RIEC Noord-Nederland'
     """
-    text = name_or_text if "SELECT" in name_or_text.upper() or "ASK" in name_or_text.upper() \
-        else query_path(name_or_text).read_text(encoding="utf-8")
+    is_text = "{" in name_or_text   # a name or path never holds a brace; every query does
+    text = name_or_text if is_text else query_path(name_or_text).read_text(encoding="utf-8")
     query = prepare(kast, text)
     init = {var: kast.iri(value) or Literal(value) for var, value in bindings.items()}
     result = kast.graph.query(query, initBindings=init)
