@@ -1,0 +1,153 @@
+"""Turn the graph into flat search documents: texts to match and the values to facet on.
+
+A document's `concepts` holds every entity it is linked to, plus the broader themes of its themes, so a
+query that names a concept (or a broader theme) finds it even when the text never uses the words.
+"""
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
+
+from ..loader import Kast
+
+NOT_SET = "_geen"       # facet value for "not set", so curators see gaps
+SEARCH_KINDS = {"praktijk": "praktijk", "instrument": "instrument", "thema": "thema", "ambitie": "ambitie",
+                "actor": "actor", "politie-eenheid": "actor", "gemeente": "actor", "provincie": "actor",
+                "waterschap": "actor", "veiligheidsregio": "actor"}
+FACETS = ("soort", "praktijksoort", "thema", "instrument", "actor", "provincie", "riec", "bewijsniveau", "jaar")
+
+
+@dataclass
+class Document:
+    id: str
+    kind: str
+    title: str
+    labels: list[str] = field(default_factory=list)
+    summary: str = ""
+    body: str = ""
+    concepts: set[str] = field(default_factory=set)
+    facets: dict[str, set[str]] = field(default_factory=dict)
+
+
+class DocumentBuilder:
+    def __init__(self, kast: Kast):
+        self.kast = kast
+        self.g = kast.graph
+        self.k = kast.vocab.kast
+        self._ancestors: dict[URIRef, set[str]] = {}
+
+    def ident(self, node) -> str | None:
+        return self.kast.id_of(node)
+
+    def text(self, node, *props) -> str:
+        return "\n\n".join(str(v) for p in props for v in self.g.objects(node, p))
+
+    def ancestors(self, concept: URIRef) -> set[str]:
+        """The concept and everything broader, transitively (cycles are tolerated)."""
+        if concept not in self._ancestors:
+            seen, todo = set(), [concept]
+            while todo:
+                c = todo.pop()
+                if c in seen:
+                    continue
+                seen.add(c)
+                todo.extend(self.g.objects(c, SKOS.broader))
+            self._ancestors[concept] = {i for i in map(self.ident, seen) if i}
+        return self._ancestors[concept]
+
+    def regions(self, places) -> tuple[set[str], set[str]]:
+        """Provinces and RIEC regions of the places a practice names."""
+        g, k = self.g, self.k
+        provinces, riecs = set(), set()
+        for p in places:
+            kind = self.kast.items[self.ident(p)].kind if self.ident(p) in self.kast.items else None
+            if kind == "provincie":
+                provinces.add(self.ident(p))
+            for prov in g.objects(p, k.province):
+                provinces.add(self.ident(prov))
+            for riec in g.objects(p, k.riecRegion):
+                riecs.add(self.ident(riec))
+            if kind == "actor" and self.ident(p).startswith("riec-"):
+                riecs.add(self.ident(p))
+        return provinces, riecs
+
+    def build(self) -> list[Document]:
+        docs = []
+        for item_id, item in self.kast.items.items():
+            kind = SEARCH_KINDS.get(item.kind)
+            if kind:
+                docs.append(self.document(item_id, item.kind, kind, item.iri))
+        return docs
+
+    def document(self, item_id: str, item_kind: str, kind: str, iri: URIRef) -> Document:
+        g, k = self.g, self.k
+        title = self.text(iri, SKOS.prefLabel)
+        labels = [str(v) for p in (SKOS.altLabel, SKOS.hiddenLabel, SKOS.notation) for v in g.objects(iri, p)]
+        doc = Document(item_id, kind, title, labels)
+        themes = set(g.objects(iri, k.theme))
+        linked = set(themes)
+        if kind == "praktijk":
+            doc.summary = self.text(iri, DCTERMS.abstract)
+            doc.body = self.text(iri, k.problem, k.approach, k.mechanism, k.result, k.lessons, k.transferability)
+            instruments = set(g.objects(iri, PROV.used))
+            actors = set(g.objects(iri, PROV.wasAssociatedWith)) | set(g.objects(iri, k.contactOrganisation))
+            places = set(g.objects(iri, DCTERMS.spatial))
+            linked |= instruments | actors | places
+            provinces, riecs = self.regions(places)
+            start, end = g.value(iri, k.startYear), g.value(iri, k.endYear)
+            years = set()
+            if start is not None:
+                years = {str(y) for y in range(int(str(start)), int(str(end or start)) + 1)}
+            doc.facets = {
+                "praktijksoort": {self.ident(v) or str(v).rsplit("/", 1)[-1] for v in g.objects(iri, k.practiceKind)},
+                "instrument": {self.ident(i) for i in instruments},
+                "actor": {self.ident(a) for a in actors},
+                "provincie": provinces, "riec": riecs, "jaar": years,
+                "bewijsniveau": {str(v).rsplit("/", 1)[-1] for v in g.objects(iri, k.evidenceLevel)},
+            }
+        elif kind == "instrument":
+            doc.summary = self.text(iri, DCTERMS.description)
+            doc.body = self.text(iri, k.legalBasis)
+            actors = {a for p in (k.offeredBy, k.developedBy, k.supportedBy) for a in g.objects(iri, p)}
+            linked |= actors
+            doc.facets = {"actor": {self.ident(a) for a in actors}}
+        elif kind in ("thema", "ambitie"):
+            doc.summary = self.text(iri, DCTERMS.description)
+            linked |= set(g.objects(iri, SKOS.broader)) | set(g.objects(iri, k.refersToInstrument))
+            themes |= set(g.objects(iri, SKOS.broader))
+            doc.facets = {"instrument": {self.ident(i) for i in g.objects(iri, k.refersToInstrument)}}
+        else:  # actors
+            doc.summary = self.text(iri, DCTERMS.description, k.focus)
+            province = g.value(iri, k.province)
+            riec = g.value(iri, k.riecRegion)
+            doc.facets = {"provincie": {self.ident(province)} if province else set(),
+                          "riec": {self.ident(riec)} if riec else set()}
+        doc.facets["thema"] = {a for t in themes for a in self.ancestors(t)}
+        doc.facets["soort"] = {kind}
+        doc.concepts = {self.ident(n) for n in linked if self.ident(n)} | doc.facets["thema"] | {item_id}
+        for name in FACETS:
+            values = {v for v in doc.facets.get(name, set()) if v}
+            doc.facets[name] = values or {NOT_SET}
+        return doc
+
+    def label_index(self) -> dict[str, str]:
+        """Every preferred, alternative and hidden label of a concept, instrument or actor → its id.
+
+        The search analyser normalises both sides, so "Motorbendes" and "motorbende" meet.
+        """
+        labels: dict[str, str] = {}
+        for item_id, item in self.kast.items.items():
+            if item.kind not in SEARCH_KINDS or item.kind == "praktijk":
+                continue
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+                for label in self.g.objects(item.iri, prop):
+                    labels.setdefault(str(label), item_id)
+        return labels
+
+    def list_labels(self, *schemes: str) -> dict[str, str]:
+        """Display labels of fixed-list values (e.g. 'worst' → 'worst practice')."""
+        out = {}
+        for scheme in schemes:
+            for concept in self.g.subjects(SKOS.inScheme, self.kast.vocab.entity("begrippenkader", scheme)):
+                out[str(self.g.value(concept, SKOS.notation))] = str(self.g.value(concept, SKOS.prefLabel))
+        return out

@@ -1,0 +1,148 @@
+"""The index on disk: built when missing, stale or corrupt; one writer at a time; any number of readers.
+
+Each build goes into its own folder named after the data fingerprint; a small pointer file `current`
+is swapped atomically when the build is complete, so a reader never sees half an index. A build takes
+an exclusive file lock; a process that finds the lock taken serves the previous index and says so.
+"""
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .. import config
+from ..loader import load
+from .documents import FACETS, DocumentBuilder
+from .schema import build_schema, dutch_analyzer
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass
+class OpenIndex:
+    index: object
+    labels: dict[str, list[str]]   # analysed label → ids
+    names: dict[str, str]          # id → display label (for facets)
+    stale: bool = False
+    message: str | None = None
+
+
+class IndexStore:
+    def __init__(self, root: Path | str | None = None, data_dir=None, base: str | None = None):
+        self.root = Path(root or os.environ.get("KAST_INDEX") or config.ROOT / "var" / "index")
+        self.data_dir = config.data_dir(data_dir)
+        self.base = base
+
+    # ------------------------------------------------------------------ freshness
+
+    def fingerprint(self) -> str:
+        """Changes whenever a data or ontology file, the base IRI or the schema changes."""
+        h = hashlib.sha256(f"{SCHEMA_VERSION}|{config.base_iri(self.base)}|{self.data_dir.resolve()}".encode())
+        for folder in (self.data_dir, config.DEFAULT_ONTOLOGY):
+            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+                if path.is_file():
+                    st = path.stat()
+                    h.update(f"{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+        return h.hexdigest()[:20]
+
+    def _current(self) -> str | None:
+        try:
+            return (self.root / "current").read_text(encoding="utf-8").strip() or None
+        except OSError:
+            return None
+
+    def _open(self, name: str | None) -> OpenIndex | None:
+        if not name:
+            return None
+        folder = self.root / name
+        try:
+            ix = whoosh_index.open_dir(str(folder))
+            meta = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+            return OpenIndex(ix, meta["labels"], meta["names"])
+        except Exception:  # missing, half-written or corrupt: whoosh raises many kinds; all mean rebuild
+            return None
+
+    # ------------------------------------------------------------------ opening
+
+    def open(self, progress=None) -> OpenIndex:
+        """A usable index for the current data, rebuilding it when needed."""
+        fingerprint = self.fingerprint()
+        current = self._current()
+        if current == fingerprint:
+            opened = self._open(current)
+            if opened:
+                return opened
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                previous = self._open(current)
+                if previous:
+                    previous.stale = True
+                    previous.message = ("de zoekindex wordt op dit moment bijgewerkt; deze resultaten komen "
+                                        "uit de vorige versie van de data")
+                    return previous
+                fcntl.flock(lock, fcntl.LOCK_EX)   # nothing to serve: wait for the other builder
+                opened = self._open(self._current())
+                if opened:
+                    return opened
+            self._build(fingerprint, progress)
+        return self._open(fingerprint)
+
+    # ------------------------------------------------------------------ building
+
+    def rebuild(self, progress=None) -> OpenIndex:
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            fingerprint = self.fingerprint()
+            self._build(fingerprint, progress)
+        return self._open(fingerprint)
+
+    def _build(self, fingerprint: str, progress=None) -> None:
+        kast = load(self.data_dir, base=self.base, shacl=False)
+        builder = DocumentBuilder(kast)
+        docs = builder.build()
+        tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
+        ix = whoosh_index.create_in(str(tmp), build_schema())
+        writer = ix.writer(limitmb=256)
+        for n, doc in enumerate(docs, 1):
+            writer.add_document(
+                id=doc.id, kind=doc.kind, title=doc.title, labels="\n".join(doc.labels), summary=doc.summary,
+                body=doc.body, spell="\n".join([doc.title, *doc.labels, doc.summary, doc.body]),
+                concepts=",".join(sorted(doc.concepts)), facetvalues={k: sorted(v) for k, v in doc.facets.items()},
+                **{f"f_{name}": ",".join(sorted(doc.facets[name])) for name in FACETS})
+            if progress:
+                progress(n, len(docs))
+        writer.commit()
+        analyse = dutch_analyzer()
+        labels: dict[str, list[str]] = {}
+        for label, item_id in builder.label_index().items():
+            key = " ".join(t.text for t in analyse(label))
+            if key and item_id not in labels.setdefault(key, []):
+                labels[key].append(item_id)
+        names = {d.id: d.title for d in docs}
+        names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
+        (tmp / "labels.json").write_text(json.dumps({"labels": labels, "names": names}, ensure_ascii=False),
+                                         encoding="utf-8")
+        target = self.root / fingerprint
+        if target.exists():
+            shutil.rmtree(target, ignore_errors=True)
+        os.replace(tmp, target)
+        pointer = self.root / f".current-{os.getpid()}"
+        pointer.write_text(fingerprint, encoding="utf-8")
+        previous = self._current()
+        os.replace(pointer, self.root / "current")
+        self._clean(keep={fingerprint, previous})
+
+    def _clean(self, keep: set) -> None:
+        """Remove old builds, keeping the previous one for readers that still have it open."""
+        for child in self.root.iterdir():
+            if child.is_dir() and child.name not in keep:
+                shutil.rmtree(child, ignore_errors=True)
