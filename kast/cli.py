@@ -115,6 +115,68 @@ def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
     click.echo(f"{len(rows)} rijen.")
 
 
+def _store(ctx: click.Context):
+    from .search import IndexStore
+
+    return IndexStore(data_dir=ctx.obj["data"], base=ctx.obj["base"])
+
+
+@main.command(help="Bouw de zoekindex (opnieuw).")
+@click.pass_context
+def index(ctx: click.Context) -> None:
+    import time
+
+    started = time.perf_counter()
+    with click.progressbar(length=1, label="Zoekindex bouwen", file=sys.stderr) as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        opened = _store(ctx).rebuild(progress)
+    click.echo(f"{opened.index.doc_count()} items geïndexeerd in {time.perf_counter() - started:.1f} s.", err=True)
+
+
+@main.command(help="Zoek in de kast, bijv. kast search \"bedreiging wethouder\" --facet praktijksoort=worst.")
+@click.argument("query", required=False, default="")
+@click.option("--kind", type=click.Choice(["praktijk", "instrument", "actor", "thema", "ambitie"]),
+              help="Alleen deze soort items.")
+@click.option("--facet", "facets", multiple=True, metavar="VELD=WAARDE",
+              help="Filter, bijv. thema=fenomeen-vakantieparken; herhaal voor meer waarden.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Eén JSON-object met total, results, facets, suggestion.")
+@click.pass_context
+def search(ctx: click.Context, query: str, kind: str | None, facets: tuple[str, ...], limit: int,
+           as_json: bool) -> None:
+    from .search import search as run_search
+    from .search.engine import SearchError
+
+    chosen: dict[str, list[str]] = {}
+    for f in facets:
+        name, sep, value = f.partition("=")
+        if not sep or not name or not value:
+            _fail(f"facet '{f}' heeft de vorm VELD=WAARDE")
+        chosen.setdefault(name, []).append(value)
+    try:
+        results = run_search(query, kind=kind, facets=chosen, limit=limit, store=_store(ctx))
+    except SearchError as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(results.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if results.message:
+        click.echo(f"let op: {results.message}", err=True)
+    if results.suggestion:
+        click.echo(f"Bedoelde u: {results.suggestion}?")
+    click.echo(f"{results.total} resultaten" + (f" (ook via: {', '.join(results.expanded)})" if results.expanded else ""))
+    for hit in results.results:
+        snippet = hit["snippet"].replace("<mark>", "*").replace("</mark>", "*")
+        click.echo(f"\n[{hit['kind']}] {hit['label']}  ({hit['id']}, {hit['score']})\n  {snippet}")
+    for name, counts in results.facets.items():
+        shown = ", ".join(f"{c['label']} ({c['count']})" for c in counts[:6])
+        click.echo(f"\n{name}: {shown}" if shown else "", nl=False)
+    click.echo()
+
+
 @main.group(help="Maak een nieuw item vanuit een sjabloon.")
 def new() -> None:
     pass

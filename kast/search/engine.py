@@ -1,4 +1,5 @@
 """Search, facets, suggestions and similar entries on the Whoosh index."""
+import re
 from dataclasses import dataclass, field
 
 from whoosh import highlight, sorting
@@ -10,6 +11,7 @@ from .schema import dutch_analyzer
 from .store import IndexStore, OpenIndex
 
 TEXT_FIELDS = ["title", "labels", "summary", "body"]
+MARK = re.compile(r'<mark class="[^"]*">')   # whoosh adds term classes; the pages style <mark> alone
 CONCEPT_BOOST = 3.0
 MAX_NGRAM = 5
 
@@ -111,6 +113,7 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
         results = []
         for hit in hits:
             snippet = hit.highlights("body") or hit.highlights("summary") or _start(hit["summary"])
+            snippet = MARK.sub("<mark>", snippet)
             results.append({"id": hit["id"], "kind": hit["kind"], "label": hit["title"],
                             "score": round(hit.score, 3), "snippet": snippet})
         facet_counts = {}
@@ -140,12 +143,12 @@ def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opene
         docnum = searcher.document_number(id=item_id)
         if docnum is None:
             raise SearchError(f"geen item '{item_id}' in de zoekindex")
-        mine = set(searcher.stored_fields(docnum)["concepts"].split(",")) - {item_id, ""}
+        mine = set(searcher.stored_fields(docnum)["concepts"].split(",")) - {""}
         text_hits = searcher.more_like(docnum, "body", top=50) if searcher.stored_fields(docnum).get("body") \
             else searcher.more_like(docnum, "summary", top=50)
         text_scores = {h["id"]: h.score for h in text_hits}
         top = max(text_scores.values(), default=1.0) or 1.0
-        candidates = searcher.search(Or([Term("concepts", c) for c in mine]), limit=200) if mine else []
+        candidates = searcher.search(Or([Term("concepts", c) for c in mine - {item_id}]), limit=200) if mine else []
         pool = {h["id"]: set(h["concepts"].split(",")) for h in candidates}
         for h in text_hits:
             pool.setdefault(h["id"], set(h["concepts"].split(",")))
@@ -156,9 +159,22 @@ def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opene
             fields = searcher.stored_fields(searcher.document_number(id=other))
             if fields["kind"] not in ("praktijk", "instrument"):
                 continue
-            concepts -= {other, ""}
-            jaccard = len(mine & concepts) / len(mine | concepts) if mine | concepts else 0.0
+            concepts -= {""}
+            jaccard = _weighted_jaccard(mine, concepts)
             score = 0.6 * jaccard + 0.4 * text_scores.get(other, 0.0) / top
             scored.append({"id": other, "kind": fields["kind"], "label": fields["title"], "score": round(score, 3),
-                           "gedeeld": sorted(mine & concepts)})
+                           "gedeeld": sorted((mine & concepts) - {item_id, other})})
         return sorted(scored, key=lambda s: -s["score"])[:limit]
+
+
+PLACE = re.compile(r"^(gm|pv|vr|ws)\d+$|^riec-|^politie-eenheid-")
+
+
+def _weighted_jaccard(a: set[str], b: set[str]) -> float:
+    """Overlap of linked concepts; a shared place counts less than a shared instrument or theme,
+    since many practices of one region share all its municipalities."""
+    def weight(c: str) -> float:
+        return 0.2 if PLACE.match(c) else 1.0
+
+    union = sum(weight(c) for c in a | b)
+    return sum(weight(c) for c in a & b) / union if union else 0.0
