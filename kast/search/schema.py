@@ -13,7 +13,7 @@ TOKENS = r"\w+(?:[.'-]\w+)*%?"
 def dutch_analyzer(stem: bool = True):
     """Tokenise, lowercase, fold accents (coöperatie = cooperatie), drop Dutch stop words, stem.
 
-    >>> [t.text for t in dutch_analyzer()("De coöperaties en de bedreigde wethouders")]
+    >>> [t.text for t in dutch_analyzer()("De coöperatie en de bedreigde wethouders")]
     ['cooperatie', 'bedreigd', 'wethouder']
     """
     chain = (RegexTokenizer(TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
