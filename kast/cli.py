@@ -177,6 +177,21 @@ def search(ctx: click.Context, query: str, kind: str | None, facets: tuple[str, 
     click.echo()
 
 
+@main.command("generate-corpus", help="Schrijf een synthetisch corpus (echte actoren, instrumenten, thema's en "
+                                      "gemeenten; synthetische praktijken) naar een eigen map, voor schaaltests.")
+@click.option("--practices", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--seed", type=int, default=2017, show_default=True)
+def generate_corpus(practices: int, output: Path, seed: int) -> None:
+    from .corpus import generate
+
+    try:
+        count = generate(output, practices, seed)
+    except ValueError as exc:
+        _fail(str(exc))
+    click.echo(f"{count} synthetische praktijken geschreven naar {output}; gebruik: kast --data {output} …")
+
+
 @main.group(help="Maak een nieuw item vanuit een sjabloon.")
 def new() -> None:
     pass
