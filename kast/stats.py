@@ -21,9 +21,8 @@ def stats(kast: Kast) -> dict:
 
     reference = set().union(*(instances(k[c]) for c in REFERENCE_CLASSES))
     practices = instances(k.Practice)
-    kinds = {str(kind).rsplit("/", 1)[-1] for p in practices for kind in g.objects(p, k.practiceKind)}
-    by_kind = {kind: sum(1 for p in practices if g.value(p, k.practiceKind) == kast.vocab.concept("praktijksoort", kind))
-               for kind in kinds | {"best", "worst"}}
+    by_kind = {kind: sum(1 for _ in g.subjects(k.practiceKind, kast.vocab.concept("praktijksoort", kind)))
+               for kind in ("best", "worst")}
     cited_pool = practices | instances(k.Instrument)
     cited = sum(1 for x in cited_pool if g.value(x, DCTERMS.source) is not None)
     return {
