@@ -35,6 +35,7 @@ class DocumentBuilder:
         self.g = kast.graph
         self.k = kast.vocab.kast
         self._ancestors: dict[URIRef, set[str]] = {}
+        self.riec_regions = set(self.g.objects(None, self.k.riecRegion))
 
     def ident(self, node) -> str | None:
         return self.kast.id_of(node)
@@ -56,19 +57,16 @@ class DocumentBuilder:
         return self._ancestors[concept]
 
     def regions(self, places) -> tuple[set[str], set[str]]:
-        """Provinces and RIEC regions of the places a practice names."""
+        """Provinces and RIEC regions of the places a practice names (a place may be one itself)."""
         g, k = self.g, self.k
         provinces, riecs = set(), set()
         for p in places:
-            kind = self.kast.items[self.ident(p)].kind if self.ident(p) in self.kast.items else None
-            if kind == "provincie":
+            if (p, RDF.type, k.Provincie) in g:
                 provinces.add(self.ident(p))
-            for prov in g.objects(p, k.province):
-                provinces.add(self.ident(prov))
-            for riec in g.objects(p, k.riecRegion):
-                riecs.add(self.ident(riec))
-            if kind == "actor" and self.ident(p).startswith("riec-"):
+            if p in self.riec_regions:
                 riecs.add(self.ident(p))
+            provinces.update(map(self.ident, g.objects(p, k.province)))
+            riecs.update(map(self.ident, g.objects(p, k.riecRegion)))
         return provinces, riecs
 
     def build(self) -> list[Document]:

@@ -143,25 +143,19 @@ def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opene
         docnum = searcher.document_number(id=item_id)
         if docnum is None:
             raise SearchError(f"geen item '{item_id}' in de zoekindex")
-        mine = set(searcher.stored_fields(docnum)["concepts"].split(",")) - {""}
-        text_hits = searcher.more_like(docnum, "body", top=50) if searcher.stored_fields(docnum).get("body") \
-            else searcher.more_like(docnum, "summary", top=50)
+        own = searcher.stored_fields(docnum)
+        mine = set(own["concepts"].split(",")) - {""}
+        text_hits = searcher.more_like(docnum, "body" if own.get("body") else "summary", top=50)
         text_scores = {h["id"]: h.score for h in text_hits}
         top = max(text_scores.values(), default=1.0) or 1.0
         candidates = searcher.search(Or([Term("concepts", c) for c in mine - {item_id}]), limit=200) if mine else []
-        pool = {h["id"]: set(h["concepts"].split(",")) for h in candidates}
-        for h in text_hits:
-            pool.setdefault(h["id"], set(h["concepts"].split(",")))
+        pool = {h["id"]: h.fields() for h in [*candidates, *text_hits]}
         scored = []
-        for other, concepts in pool.items():
-            if other == item_id:
+        for other, fields in pool.items():
+            if other == item_id or fields["kind"] not in ("praktijk", "instrument"):
                 continue
-            fields = searcher.stored_fields(searcher.document_number(id=other))
-            if fields["kind"] not in ("praktijk", "instrument"):
-                continue
-            concepts -= {""}
-            jaccard = _weighted_jaccard(mine, concepts)
-            score = 0.6 * jaccard + 0.4 * text_scores.get(other, 0.0) / top
+            concepts = set(fields["concepts"].split(",")) - {""}
+            score = 0.6 * _weighted_jaccard(mine, concepts) + 0.4 * text_scores.get(other, 0.0) / top
             scored.append({"id": other, "kind": fields["kind"], "label": fields["title"], "score": round(score, 3),
                            "gedeeld": sorted((mine & concepts) - {item_id, other})})
         return sorted(scored, key=lambda s: -s["score"])[:limit]
