@@ -128,19 +128,33 @@ class DocumentBuilder:
             doc.facets[name] = values or {NOT_SET}
         return doc
 
-    def label_index(self) -> dict[str, str]:
-        """Every preferred, alternative and hidden label of a concept, instrument or actor → its id.
+    def label_index(self) -> dict[str, list[str]]:
+        """Every preferred, alternative and hidden label of a concept, instrument or actor → their ids.
 
-        The search analyser normalises both sides, so "Motorbendes" and "motorbende" meet.
+        When a label belongs to a theme and to a broader theme of it, only the narrower one keeps it: "hennep"
+        means the hennep theme, not all of organised crime. The search analyser normalises both sides, so
+        "Motorbendes" and "motorbende" meet.
         """
-        labels: dict[str, str] = {}
+        labels: dict[str, list[str]] = {}
         for item_id, item in self.kast.items.items():
             if item.kind not in SEARCH_KINDS or item.kind == "praktijk":
                 continue
             for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
                 for label in self.g.objects(item.iri, prop):
-                    labels.setdefault(str(label), item_id)
+                    ids = labels.setdefault(str(label), [])
+                    if item_id not in ids:
+                        ids.append(item_id)
+        for label, ids in labels.items():
+            if len(ids) > 1:
+                broader = {a for i in ids for a in self.ancestors(self.kast.iri(i)) - {i}}
+                labels[label] = [i for i in ids if i not in broader]
         return labels
+
+    def places(self) -> set[str]:
+        """Ids of municipalities, provinces, water boards, safety regions, police units and RIEC regions."""
+        kinds = {"gemeente", "provincie", "waterschap", "veiligheidsregio", "politie-eenheid"}
+        out = {i for i, item in self.kast.items.items() if item.kind in kinds}
+        return out | {self.ident(r) for r in self.riec_regions if self.ident(r)}
 
     def list_labels(self, *schemes: str) -> dict[str, str]:
         """Display labels of fixed-list values (e.g. 'worst' → 'worst practice')."""

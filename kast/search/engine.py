@@ -1,19 +1,28 @@
-"""Search, facets, suggestions and similar entries on the Whoosh index."""
+"""Search, facets, suggestions and similar entries.
+
+Ranking: a document's score is its FTS5 bm25 score for the query's words, plus CONCEPT_BOOST when it is
+linked to a concept the query names (a label, abbreviation or search term of a theme, instrument or
+actor), plus SELF_BOOST when it *is* that concept. Words that occur in more than COMMON of all documents
+only add to the score of documents that match a rarer word of the query (as Lucene's common-terms
+query), so "aanpak van 13b in de gemeente" is not slowed down, or swamped, by "gemeente".
+"""
 import re
 from dataclasses import dataclass, field
 
-from whoosh import highlight, sorting
-from whoosh.qparser import MultifieldParser, OrGroup
-from whoosh.query import And, Every, Or, Term
+from whoosh.spelling import ListCorrector
 
+from .analysis import stem, words
 from .documents import FACETS, NOT_SET
-from .schema import dutch_analyzer
+from .highlight import snippet
+from .index import SearchIndex, numbers_of
 from .store import IndexStore, OpenIndex
 
-TEXT_FIELDS = ["title", "labels", "summary", "body"]
-MARK = re.compile(r'<mark class="[^"]*">')   # whoosh adds term classes; the pages style <mark> alone
 CONCEPT_BOOST = 3.0
+SELF_BOOST = 2.0
+COMMON = 0.2
 MAX_NGRAM = 5
+SORTS = ("relevantie", "titel", "nieuwste")
+PHRASE = re.compile(r'"([^"]*)"')
 
 
 class SearchError(ValueError):
@@ -37,13 +46,13 @@ class Results:
                 "message": self.message}
 
 
-_analyse = dutch_analyzer()
-_words = dutch_analyzer(stem=False)
-
-
 def concepts_in(query: str, labels: dict[str, list[str]]) -> list[str]:
-    """Ids of concepts, instruments and actors whose (alternative) label occurs in the query."""
-    tokens = [t.text for t in _analyse(query)]
+    """Ids of concepts, instruments and actors whose (alternative) label occurs in the query.
+
+    >>> concepts_in("aanpak bedreigde wethouders", {"bedreigd wethouder": ["intimidatie"], "aanpak": ["x"]})
+    ['intimidatie', 'x']
+    """
+    tokens = [stem(w) for w in words(query)]
     found = []
     for n in range(min(MAX_NGRAM, len(tokens)), 0, -1):
         for i in range(len(tokens) - n + 1):
@@ -53,122 +62,219 @@ def concepts_in(query: str, labels: dict[str, list[str]]) -> list[str]:
     return found
 
 
-def _filters(kind: str | None, facets: dict[str, list[str]] | None):
-    clauses = []
-    if kind:
-        clauses.append(Term("kind", kind))
+def fts_query(query: str, df: dict[str, int], total: int) -> str | None:
+    """The FTS5 MATCH expression: quoted phrases and words, common words only alongside rare ones.
+
+    Every term is quoted, so nothing a user types is read as FTS5 syntax.
+
+    >>> fts_query('bibob "eerlijke horeca" gemeente', {"bibob": 5, "gemeent": 90}, 100)
+    '("eerlijk horeca" OR "bibob") OR ("gemeent" AND ("eerlijk horeca" OR "bibob"))'
+    """
+    phrases = [" ".join(stem(w) for w in words(p)) for p in PHRASE.findall(query)]
+    terms = list(dict.fromkeys([*filter(None, phrases), *(stem(w) for w in words(PHRASE.sub(" ", query)))]))
+    if not terms:
+        return None
+    quoted = {t: '"' + t.replace('"', '""') + '"' for t in terms}
+    rare = [quoted[t] for t in terms if " " in t or df.get(t, 0) <= COMMON * total]
+    common = [quoted[t] for t in terms if quoted[t] not in rare]
+    if not rare or not common:
+        return " OR ".join(quoted.values())
+    rare_part = " OR ".join(rare)
+    return f"({rare_part}) OR ({' OR '.join(common)} AND ({rare_part}))"
+
+
+def _filter(ix: SearchIndex, kind: str | None, facets: dict[str, list[str]] | None) -> tuple[int, dict[str, int]]:
+    """The kind filter and, per facet, the OR of its chosen values (AND between facets)."""
     for name, values in (facets or {}).items():
         if name not in FACETS:
             raise SearchError(f"onbekend facet '{name}'; kies uit: {', '.join(FACETS)}")
+    base = ix.all
+    if kind:
+        if kind not in ix.kind_bits:
+            raise SearchError(f"onbekende soort '{kind}'; kies uit: {', '.join(ix.kind_bits)}")
+        base = ix.kind_bits[kind]
+    per_facet = {}
+    for name, values in (facets or {}).items():
         if values:
-            clauses.append(Or([Term(f"f_{name}", v) for v in values]))
-    return And(clauses) if clauses else None
+            bits = 0
+            for v in values:
+                bits |= ix.facets[name].get(v, 0)
+            per_facet[name] = bits
+    return base, per_facet
 
 
-def _suggest(searcher, query: str) -> str | None:
-    corrector = searcher.corrector("spell")
-    changed, words = False, []
-    for token in _words(query, chars=True, removestops=False):
-        word = token.text
-        if len(word) > 3 and searcher.doc_frequency("spell", word) <= 1:
-            options = corrector.suggest(word, limit=1, maxdist=2)
-            if options and searcher.doc_frequency("spell", options[0]) > searcher.doc_frequency("spell", word):
-                words.append(options[0])
+def _facet_counts(ix: SearchIndex, hits: int, chosen: dict[str, int], names: dict[str, str]) -> dict[str, list]:
+    """Counts per facet value; each facet is counted without its own filter, so several values can be chosen."""
+    out = {}
+    for name in FACETS:
+        within = hits
+        for other, bits in chosen.items():
+            if other != name:
+                within &= bits
+        counts = [(c, value) for value, bits in ix.facets[name].items() if (c := (within & bits).bit_count())]
+        counts.sort(key=lambda c: (-c[0], c[1]))
+        out[name] = [{"value": value, "label": "niet ingevuld" if value == NOT_SET else names.get(value, value),
+                      "count": count} for count, value in counts]
+    return out
+
+
+def _suggest(ix: SearchIndex, query: str) -> str | None:
+    changed, out = False, []
+    for word in words(query):
+        df = ix.word_df(word) if len(word) > 3 else 2
+        if df <= 1:
+            options = ListCorrector(ix.wordlist()).suggest(word, limit=5, maxdist=2)
+            best = max(options, key=lambda o: (ix.word_df(o), o), default=None)
+            if best and ix.word_df(best) > df:
+                out.append(best)
                 changed = True
                 continue
-        words.append(word)
-    return " ".join(words) if changed else None
+        out.append(word)
+    return " ".join(out) if changed else None
+
+
+def _top(ix: SearchIndex, match: str | None, hits: int, concept_bits: int, own: set[int], want: int) -> list:
+    """The `want` best (score, number) among `hits`; stops reading text hits once none can still enter."""
+    best: list[tuple[float, int]] = []
+    seen = set()
+    if match:
+        for n, score in ix.ranked(match):
+            if len(best) >= want and score + CONCEPT_BOOST + SELF_BOOST < best[-1][0]:
+                break
+            if not hits >> n & 1:
+                continue
+            seen.add(n)
+            best.append((score + CONCEPT_BOOST * (concept_bits >> n & 1) + SELF_BOOST * (n in own), n))
+            best.sort(key=lambda s: (-s[0], s[1]))
+            del best[want:]
+    for n in sorted(own - seen):   # the named concepts themselves, then the rest in the index's static order
+        if hits >> n & 1:
+            best.append((CONCEPT_BOOST + SELF_BOOST, n))
+            seen.add(n)
+    added = 0
+    for n in numbers_of(hits & concept_bits):
+        if added == want:
+            break
+        if n not in seen:
+            best.append((CONCEPT_BOOST, n))
+            added += 1
+    best.sort(key=lambda s: (-s[0], s[1]))
+    return best[:want]
 
 
 def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | None = None, limit: int = 10,
-           page: int = 1, store: IndexStore | None = None, opened: OpenIndex | None = None) -> Results:
+           page: int = 1, sort: str = "relevantie", store: IndexStore | None = None,
+           opened: OpenIndex | None = None) -> Results:
     """Search the kast; every argument a user can type is checked and reported in Dutch.
 
     >>> r = search("13b")
     >>> "damoclesbeleid" in [hit["id"] for hit in r.results]
     True
     """
-    if limit < 1 or limit > 1000 or page < 1:
-        raise SearchError("limit moet tussen 1 en 1000 liggen en pagina minstens 1 zijn")
+    if limit < 1 or limit > 1000 or page < 1 or page > 10_000:
+        raise SearchError("limit moet tussen 1 en 1000 liggen en pagina tussen 1 en 10.000")
+    if sort not in SORTS:
+        raise SearchError(f"onbekende sortering '{sort}'; kies uit: {', '.join(SORTS)}")
     opened = opened or (store or IndexStore()).open()
-    ix = opened.index
-    query = (query or "").strip()[:500]
-    expanded = concepts_in(query, opened.labels) if query else []
+    ix: SearchIndex = opened.index
+    query = " ".join((query or "").split())[:500]
+    base, chosen = _filter(ix, kind, facets)
+    expanded = concepts_in(query, ix.labels) if query else []
+    concept_bits = 0
+    for c in expanded:
+        concept_bits |= ix.concepts.get(c, 0)
+    match = None
     if query:
-        parser = MultifieldParser(TEXT_FIELDS, ix.schema, group=OrGroup.factory(0.9))
-        try:
-            text_query = parser.parse(query)
-        except Exception:  # whoosh is lenient; anything it still rejects is the user's syntax
-            raise SearchError("de zoekvraag kan niet worden gelezen; laat bijzondere tekens weg") from None
-        concept_query = [Term("concepts", c, boost=CONCEPT_BOOST) for c in expanded]
-        q = Or([text_query, *concept_query]) if concept_query else text_query
+        stems = {stem(w) for w in words(PHRASE.sub(" ", query))}
+        match = fts_query(query, ix.term_df(stems), len(ix.ids))
+        found = (ix.matching(match) if match else 0) | concept_bits
     else:
-        q = Every()
-    groups = {name: sorting.FieldFacet(f"f_{name}", allow_overlap=True) for name in FACETS}
-    with ix.searcher() as searcher:
-        hits = searcher.search_page(q, page, pagelen=limit, filter=_filters(kind, facets), groupedby=groups,
-                                    terms=True)
-        hits.results.fragmenter = highlight.ContextFragmenter(maxchars=220, surround=60)
-        hits.results.formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        results = []
-        for hit in hits:
-            snippet = hit.highlights("body") or hit.highlights("summary") or _start(hit["summary"])
-            snippet = MARK.sub("<mark>", snippet)
-            results.append({"id": hit["id"], "kind": hit["kind"], "label": hit["title"],
-                            "score": round(hit.score, 3), "snippet": snippet})
-        facet_counts = {}
-        for name in FACETS:
-            groups_of = hits.results.groups(name)
-            counts = sorted(((len(docs), value) for value, docs in groups_of.items()), key=lambda c: (-c[0], c[1]))
-            facet_counts[name] = [{"value": value, "label": "niet ingevuld" if value == NOT_SET
-                                   else opened.names.get(value, value), "count": count} for count, value in counts]
-        suggestion = _suggest(searcher, query) if query else None
-        return Results(query, hits.total, results, facet_counts, suggestion, expanded, opened.stale, opened.message)
+        found = ix.all
+    found &= base
+    hits = found
+    for bits in chosen.values():
+        hits &= bits
+    total = hits.bit_count()
+    start = (page - 1) * limit
+    if sort == "relevantie" and query:
+        own = {ix.number[c] for c in expanded if c in ix.number}
+        ranked = _top(ix, match, hits, concept_bits, own, start + limit)[start:]
+        numbers = [n for _, n in ranked]
+        scores = {n: s for s, n in ranked}
+    else:
+        numbers = list(numbers_of(hits)) if sort != "relevantie" else []
+        if sort == "titel":
+            numbers.sort(key=lambda n: ix.titles[n].casefold())
+        elif sort == "nieuwste":
+            numbers.sort(key=lambda n: -(ix.years[n] or 0))
+        else:
+            numbers = _first(hits, start + limit)
+        numbers = numbers[start:start + limit]
+        scores = {}
+    stored = ix.stored(numbers)
+    terms = {stem(w) for w in words(query)}
+    results = []
+    for n in numbers:
+        fields = stored[n]
+        text = snippet(fields["body"], terms) or snippet(fields["summary"], terms, always=True)
+        results.append({"id": fields["id"], "kind": fields["kind"], "label": fields["title"],
+                        "score": round(scores.get(n, 0.0), 3), "snippet": text})
+    return Results(query, total, results, _facet_counts(ix, found, chosen, ix.names),
+                   _suggest(ix, query) if query else None, expanded, opened.stale, opened.message)
 
 
-def _start(text: str, length: int = 220) -> str:
-    from html import escape
-
-    text = " ".join(text.split())
-    return escape(text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …")
+def _first(bits: int, count: int) -> list[int]:
+    out = []
+    for n in numbers_of(bits):
+        if len(out) == count:
+            break
+        out.append(n)
+    return out
 
 
 def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opened: OpenIndex | None = None) -> list[dict]:
     """Practices and instruments most like `item_id`: shared concepts in the graph plus shared words.
 
-    Score = 0.6 · Jaccard overlap of linked concepts + 0.4 · text similarity (normalised).
+    Score = 0.6 · weighted Jaccard overlap of linked concepts + 0.4 · text similarity (bm25 on the item's
+    most distinctive words, normalised to the best).
     """
     opened = opened or (store or IndexStore()).open()
-    with opened.index.searcher() as searcher:
-        docnum = searcher.document_number(id=item_id)
-        if docnum is None:
-            raise SearchError(f"geen item '{item_id}' in de zoekindex")
-        own = searcher.stored_fields(docnum)
-        mine = set(own["concepts"].split(",")) - {""}
-        text_hits = searcher.more_like(docnum, "body" if own.get("body") else "summary", top=50)
-        text_scores = {h["id"]: h.score for h in text_hits}
-        top = max(text_scores.values(), default=1.0) or 1.0
-        candidates = searcher.search(Or([Term("concepts", c) for c in mine - {item_id}]), limit=200) if mine else []
-        pool = {h["id"]: h.fields() for h in [*candidates, *text_hits]}
-        scored = []
-        for other, fields in pool.items():
-            if other == item_id or fields["kind"] not in ("praktijk", "instrument"):
-                continue
-            concepts = set(fields["concepts"].split(",")) - {""}
-            score = 0.6 * _weighted_jaccard(mine, concepts) + 0.4 * text_scores.get(other, 0.0) / top
-            scored.append({"id": other, "kind": fields["kind"], "label": fields["title"], "score": round(score, 3),
-                           "gedeeld": sorted((mine & concepts) - {item_id, other})})
-        return sorted(scored, key=lambda s: -s["score"])[:limit]
+    ix: SearchIndex = opened.index
+    n = ix.number.get(item_id)
+    if n is None:
+        raise SearchError(f"geen item '{item_id}' in de zoekindex")
+    own = ix.stored([n])[n]
+    mine = own["concepts"]
+    candidates = ix.kind_bits["praktijk"] | ix.kind_bits["instrument"]
+    shared = 0
+    for c in mine - {item_id}:
+        shared |= ix.concepts.get(c, 0)
+    text_scores = {}
+    doc_terms = [stem(w) for w in words(own["body"] or own["summary"] or own["title"])]
+    if doc_terms:
+        df = ix.term_df(set(doc_terms))
+        distinctive = sorted(set(doc_terms), key=lambda t: (df.get(t, 0), t))[:12]
+        for m, score in ix.ranked(" OR ".join(f'"{t}"' for t in distinctive)):
+            if len(text_scores) >= 50:
+                break
+            if m != n and candidates >> m & 1:
+                text_scores[m] = score
+    top = max(text_scores.values(), default=1.0) or 1.0
+    pool = set(text_scores) | set(_first(shared & candidates & ~(1 << n), 200))
+    scored = []
+    for m, fields in ix.stored(sorted(pool)).items():
+        concepts = fields["concepts"]
+        score = 0.6 * _weighted_jaccard(mine, concepts, ix) + 0.4 * text_scores.get(m, 0.0) / top
+        scored.append({"id": fields["id"], "kind": fields["kind"], "label": fields["title"], "score": round(score, 3),
+                       "gedeeld": sorted((mine & concepts) - {item_id, fields["id"]})})
+    return sorted(scored, key=lambda s: (-s["score"], s["id"]))[:limit]
 
 
-PLACE = re.compile(r"^(gm|pv|vr|ws)\d+$|^riec-|^politie-eenheid-")
-
-
-def _weighted_jaccard(a: set[str], b: set[str]) -> float:
+def _weighted_jaccard(a: set[str], b: set[str], ix: SearchIndex) -> float:
     """Overlap of linked concepts; a shared place counts less than a shared instrument or theme,
     since many practices of one region share all its municipalities."""
     def weight(c: str) -> float:
-        return 0.2 if PLACE.match(c) else 1.0
+        return 0.2 if c in ix.places else 1.0
 
     union = sum(weight(c) for c in a | b)
     return sum(weight(c) for c in a & b) / union if union else 0.0

@@ -6,28 +6,25 @@ an exclusive file lock; a process that finds the lock taken serves the previous 
 """
 import fcntl
 import hashlib
-import json
 import os
+import sqlite3
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from .. import config
 from ..loader import load
-from .documents import FACETS, DocumentBuilder
-from .schema import build_schema, dutch_analyzer
+from . import index as search_index
+from .analysis import stems
+from .documents import DocumentBuilder
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 @dataclass
 class OpenIndex:
-    index: object
-    labels: dict[str, list[str]]   # analysed label → ids
-    names: dict[str, str]          # id → display label (for facets)
+    index: search_index.SearchIndex
     stale: bool = False
     message: str | None = None
 
@@ -59,12 +56,9 @@ class IndexStore:
     def _open(self, name: str | None) -> OpenIndex | None:
         if not name:
             return None
-        folder = self.root / name
         try:
-            ix = whoosh_index.open_dir(str(folder))
-            meta = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
-            return OpenIndex(ix, meta["labels"], meta["names"])
-        except Exception:  # missing, half-written or corrupt: whoosh raises many kinds; all mean rebuild
+            return OpenIndex(search_index.SearchIndex(self.root / name / search_index.FILE))
+        except (sqlite3.Error, KeyError, ValueError):   # missing, half-written or corrupt: rebuild
             return None
 
     # ------------------------------------------------------------------ opening
@@ -109,28 +103,17 @@ class IndexStore:
         kast = load(self.data_dir, base=self.base, shacl=False)
         builder = DocumentBuilder(kast)
         docs = builder.build()
-        tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
-        ix = whoosh_index.create_in(str(tmp), build_schema())
-        writer = ix.writer(limitmb=256)
-        for n, doc in enumerate(docs, 1):
-            writer.add_document(
-                id=doc.id, kind=doc.kind, title=doc.title, labels="\n".join(doc.labels), summary=doc.summary,
-                body=doc.body, spell="\n".join([doc.title, *doc.labels, doc.summary, doc.body]),
-                concepts=",".join(sorted(doc.concepts)), facetvalues={k: sorted(v) for k, v in doc.facets.items()},
-                **{f"f_{name}": ",".join(sorted(doc.facets[name])) for name in FACETS})
-            if progress:
-                progress(n, len(docs))
-        writer.commit()
-        analyse = dutch_analyzer()
         labels: dict[str, list[str]] = {}
-        for label, item_id in builder.label_index().items():
-            key = " ".join(t.text for t in analyse(label))
-            if key and item_id not in labels.setdefault(key, []):
-                labels[key].append(item_id)
+        for label, item_ids in builder.label_index().items():
+            key = " ".join(stems(label))
+            for item_id in item_ids if key else ():
+                if item_id not in labels.setdefault(key, []):
+                    labels[key].append(item_id)
         names = {d.id: d.title for d in docs}
         names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
-        (tmp / "labels.json").write_text(json.dumps({"labels": labels, "names": names}, ensure_ascii=False),
-                                         encoding="utf-8")
+        tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
+        search_index.write(tmp / search_index.FILE, docs,
+                           {"labels": labels, "names": names, "places": sorted(builder.places())}, progress)
         target = self.root / fingerprint
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)

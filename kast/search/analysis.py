@@ -1,0 +1,64 @@
+"""Dutch text analysis (Whoosh's analysers and Snowball stemmer), shared by indexing, querying and snippets."""
+from functools import lru_cache
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang import stemmer_for_language, stopwords_for_language
+from whoosh.support.charset import accent_map
+
+# Keeps "13b", "art. 26" and "1%-clubs" as tokens a user can type.
+TOKENS = r"\w+(?:[.'-]\w+)*%?"
+STOPWORDS = frozenset(stopwords_for_language("nl"))
+_stem = lru_cache(maxsize=200_000)(stemmer_for_language("nl"))
+
+
+def dutch_analyzer(stem: bool = True):
+    """Tokenise, lowercase, fold accents (coöperatie = cooperatie), drop Dutch stop words, stem.
+
+    >>> [t.text for t in dutch_analyzer()("De coöperatie en de bedreigde wethouders")]
+    ['cooperatie', 'bedreigd', 'wethouder']
+    """
+    chain = (RegexTokenizer(TOKENS) | LowercaseFilter() | CharsetFilter(accent_map)
+             | StopFilter(stoplist=STOPWORDS, minsize=1))
+    return chain | StemFilter(stemfn=_stem) if stem else chain
+
+
+_words = dutch_analyzer(stem=False)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased, accent-folded words without stop words (the spelling vocabulary).
+
+    >>> words("De Coöperatie!")
+    ['cooperatie']
+    """
+    return [t.text for t in _words(text)]
+
+
+def stem(word: str) -> str:
+    """The Snowball stem of one folded word (cached: the same few thousand words recur everywhere).
+
+    >>> stem("wethouders")
+    'wethouder'
+    """
+    return _stem(word)
+
+
+def stems(text: str) -> list[str]:
+    """`dutch_analyzer()` as a list, in one pass that shares the stem cache.
+
+    >>> stems("De bedreigde wethouders")
+    ['bedreigd', 'wethouder']
+    """
+    return [_stem(w) for w in words(text)]
+
+
+FOLD = str.maketrans(accent_map)
+
+
+def fold(word: str) -> str:
+    """Lowercase and fold accents of one token, as the analyser does.
+
+    >>> fold("Coöperatie")
+    'cooperatie'
+    """
+    return word.lower().translate(FOLD)

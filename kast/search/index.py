@@ -1,0 +1,190 @@
+"""The search index on disk: SQLite FTS5 for the Dutch text, bitsets for concepts and facets.
+
+Why not a Whoosh index: at 10,000 practices Whoosh (pure Python) took 20 s to write the index and
+2–46 ms per query before facets, because it scores every hit in Python; FTS5 (C, in Python's standard
+library) writes the same index in well under a second and ranks in a fraction of a millisecond
+(`benchmarks/search.py` prints both). Whoosh still does the Dutch analysis (Snowball stemmer, stop words,
+accent folding) and the spelling suggestions; FTS5 receives the analysed words.
+
+Concept links and facet values are stored as bitsets over document numbers (Python ints): the hit set
+of a concept, or the count of a facet value within the hits, is one `&` and one `bit_count()`.
+"""
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+from .analysis import stem, words
+from .documents import FACETS, Document
+
+FILE = "zoek.sqlite"
+TEXT_COLUMNS = ("title", "labels", "summary", "body")
+WEIGHTS = (4.0, 3.0, 2.0, 1.0)          # bm25 weight per column: title over labels over summary over body
+KIND_ORDER = {"instrument": 0, "thema": 1, "ambitie": 2, "actor": 3, "praktijk": 4}
+
+SCHEMA = """
+CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, title TEXT,
+                  labels TEXT, summary TEXT, body TEXT, concepts TEXT, facets TEXT, year INTEGER);
+CREATE VIRTUAL TABLE fts USING fts5(title, labels, summary, body, content='',
+                                    tokenize="unicode61 remove_diacritics 0 tokenchars '.''%-'");
+CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE words(word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE bits(family TEXT NOT NULL, value TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY(family, value));
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+def to_bits(numbers) -> int:
+    """A bitset with the given document numbers set.
+
+    >>> bin(to_bits([0, 3]))
+    '0b1001'
+    """
+    numbers = list(numbers)
+    if not numbers:
+        return 0
+    raw = bytearray(max(numbers) // 8 + 1)
+    for n in numbers:
+        raw[n >> 3] |= 1 << (n & 7)
+    return int.from_bytes(raw, "little")
+
+
+def numbers_of(bits: int):
+    """The document numbers in a bitset, ascending.
+
+    >>> list(numbers_of(0b1001))
+    [0, 3]
+    """
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
+    """Write the index for `docs` into a new SQLite file at `path`."""
+    docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
+    db = sqlite3.connect(path)
+    db.executescript(SCHEMA)
+    term_df: dict[str, int] = defaultdict(int)
+    word_df: dict[str, int] = defaultdict(int)
+    families: dict[tuple[str, str], list[int]] = defaultdict(list)
+    doc_rows, fts_rows = [], []
+    for n, doc in enumerate(docs):
+        texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
+        analysed = [words(t) for t in texts]
+        fts_rows.append((n, *(" ".join(stem(w) for w in ws) for ws in analysed)))
+        doc_words = {w for ws in analysed for w in ws}
+        for w in doc_words:
+            word_df[w] += 1
+        for t in {stem(w) for w in doc_words}:
+            term_df[t] += 1
+        for c in doc.concepts:
+            families["concept", c].append(n)
+        for name in FACETS:
+            for value in doc.facets.get(name, ()):
+                families[f"f_{name}", value].append(n)
+        years = [int(y) for y in doc.facets.get("jaar", ()) if y.isdigit()]
+        doc_rows.append((n, doc.id, doc.kind, doc.title, "\n".join(doc.labels), doc.summary, doc.body,
+                         ",".join(sorted(doc.concepts)), json.dumps({k: sorted(v) for k, v in doc.facets.items()},
+                                                                    ensure_ascii=False), max(years, default=None)))
+        if progress:
+            progress(n + 1, len(docs))
+    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+    db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
+    db.executemany("INSERT INTO terms VALUES (?,?)", term_df.items())
+    db.executemany("INSERT INTO words VALUES (?,?)", word_df.items())
+    db.executemany("INSERT INTO bits VALUES (?,?,?)",
+                   ((family, value, _blob(to_bits(ns))) for (family, value), ns in families.items()))
+    db.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
+    db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    db.commit()
+    db.close()
+
+
+def _blob(bits: int) -> bytes:
+    return bits.to_bytes(max(1, (bits.bit_length() + 7) // 8), "little")
+
+
+class SearchIndex:
+    """An opened index, read-only and shared by the threads of one process (one connection per thread)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+        db = self.db   # raises sqlite3.Error when the file is missing or corrupt
+        db.execute("SELECT count(*) FROM fts").fetchone()
+        self.ids: list[str] = []
+        self.kinds: list[str] = []
+        self.titles: list[str] = []
+        self.years: list[int | None] = []
+        for doc_id, kind, title, year in db.execute("SELECT id, kind, title, year FROM docs ORDER BY n"):
+            self.ids.append(doc_id)
+            self.kinds.append(kind)
+            self.titles.append(title)
+            self.years.append(year)
+        self.number = {doc_id: n for n, doc_id in enumerate(self.ids)}
+        self.all = (1 << len(self.ids)) - 1
+        self.concepts: dict[str, int] = {}
+        self.facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for family, value, blob in db.execute("SELECT family, value, bits FROM bits"):
+            bits = int.from_bytes(blob, "little")
+            if family == "concept":
+                self.concepts[value] = bits
+            else:
+                self.facets[family[2:]][value] = bits
+        self.kind_bits = {kind: self.facets["soort"].get(kind, 0) for kind in KIND_ORDER}
+        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
+        self.labels: dict[str, list[str]] = meta["labels"]
+        self.names: dict[str, str] = meta["names"]
+        self.places: set[str] = set(meta["places"])
+        self._wordlist: list[str] | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "db", None)
+        if conn is None:
+            if not self.path.is_file():
+                raise sqlite3.OperationalError(f"{self.path} ontbreekt")
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = conn
+        return conn
+
+    def doc_count(self) -> int:
+        return len(self.ids)
+
+    def term_df(self, terms) -> dict[str, int]:
+        terms = list(terms)
+        marks = ",".join("?" * len(terms))
+        return dict(self.db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms)) if terms else {}
+
+    def word_df(self, word: str) -> int:
+        row = self.db.execute("SELECT df FROM words WHERE word = ?", (word,)).fetchone()
+        return row[0] if row else 0
+
+    def wordlist(self) -> list[str]:
+        """The sorted spelling vocabulary, read on first use (only misspelt queries need it)."""
+        if self._wordlist is None:
+            self._wordlist = [w for (w,) in self.db.execute("SELECT word FROM words ORDER BY word")]
+        return self._wordlist
+
+    def stored(self, numbers: list[int]) -> dict[int, dict]:
+        """Stored fields of some documents."""
+        if not numbers:
+            return {}
+        marks = ",".join("?" * len(numbers))
+        rows = self.db.execute(f"SELECT n, id, kind, title, summary, body, concepts FROM docs WHERE n IN ({marks})",
+                               numbers)
+        return {n: {"id": i, "kind": k, "title": t, "summary": s, "body": b,
+                    "concepts": set(c.split(",")) - {""}} for n, i, k, t, s, b, c in rows}
+
+    def ranked(self, match: str):
+        """(document number, bm25 score ≥ 0) of every text hit, best first."""
+        weights = ",".join(map(str, WEIGHTS))
+        return self.db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY rank",
+                               (match,))
+
+    def matching(self, match: str) -> int:
+        """The bitset of every text hit."""
+        return to_bits(n for (n,) in self.db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,)))
