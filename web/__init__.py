@@ -1,0 +1,42 @@
+"""The Apothekerskast website, JSON API and Linked Data, as one Flask application.
+
+`create_app()` follows the Flask tutorial's application factory. Data flows one way: files → loader
+→ graph and search index → views. The kast is loaded once per process (see `web.site`).
+
+Run it with `kast serve`, or with several worker processes:
+`gunicorn -w 2 'web:create_app()'`.
+"""
+from flask import Flask
+
+from . import errors, security
+from .site import Site
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI."""
+    app = Flask(__name__)
+    app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, JSON_AS_ASCII=False)
+    app.config.from_prefixed_env("KAST_FLASK")
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    # Jinja autoescaping is on for every template: they all end in .html.
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
+
+    app.extensions["kast"] = Site.for_config(app.config)
+
+    from . import api, entities, linkeddata, pages
+    from .templating import register as register_templating
+
+    register_templating(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(linkeddata.bp)
+    app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
+    errors.register(app)
+    security.register(app)
+    return app
+

@@ -1,0 +1,104 @@
+"""Entity pages (/praktijken/{id}, /gemeenten/{id} …) and the one model they share with the API."""
+from flask import Blueprint, current_app, redirect, render_template, url_for
+from rdflib import URIRef
+from rdflib.namespace import DCTERMS, OWL
+
+from kast.describe import label, sources_of
+from kast.links import fields, links
+from kast.search import similar
+from kast.search.engine import SearchError
+
+from .errors import error_page
+from .kinds import BY_KIND, BY_NAME, NAMES
+
+bp = Blueprint("entities", __name__)
+
+# The sections of a practice, in the order a case description reads.
+PRACTICE_SECTIONS = (
+    ("probleem", "Probleem"), ("aanpak", "Aanpak"),
+    ("werkingsmechanisme", "Waarom het werkte of misging"), ("resultaat", "Resultaat"), ("lessen", "Lessen"),
+    ("overdraagbaarheid", "Overdraagbaarheid"),
+)
+# Fields shown in the summary table of a practice (the rest is in the sections or in the header).
+PRACTICE_FACTS = ("soort", "periode.van", "periode.tot", "bewijsniveau", "effect", "context.grootte",
+                  "context.kenmerken", "status", "gewijzigd")
+
+
+class Unknown(LookupError):
+    pass
+
+
+def find(site, collection_name: str, item_id: str):
+    """The item, or Unknown with a Dutch message; a hidden practice is as unknown as a missing one."""
+    collection = BY_NAME.get(collection_name)
+    if collection is None or not site.public(item_id):
+        raise Unknown(f"Er is geen {collection.singular if collection else 'item'} met id '{item_id}'.")
+    item = site.kast.items[item_id]
+    return collection, item
+
+
+def model(site, item_id: str) -> dict:
+    """Everything an entity page and its JSON twin show."""
+    kast = site.kast
+    item = kast.items[item_id]
+    citations = sources_of(kast, item.iri)
+    for n, c in enumerate(citations, 1):
+        c["nummer"] = n
+
+    def numbers(cited: list[dict]) -> list[int]:
+        keys = {(c["bron"], c["sectie"], c["citaat"]) for c in cited}
+        return [c["nummer"] for c in citations if (c["bron"], c["sectie"], c["citaat"]) in keys]
+
+    own = fields(kast, item_id)
+    values = {f.key: f for f in own}
+    groups = links(kast, item_id, site.hidden)
+    try:
+        alike = [s for s in similar(item_id, limit=6, opened=site.opened()) if site.public(s["id"])][:5]
+    except SearchError:   # not every kind is in the search index (sources, concept schemes)
+        alike = []
+    for s in alike:
+        s["kind"] = kast.items[s["id"]].kind
+    m = {
+        "id": item_id, "kind": item.kind, "collection": BY_KIND[item.kind].name, "label": label(kast, item.iri),
+        "iri": str(item.iri), "fields": [dict(key=f.key, label=f.label, values=f.values, sources=numbers(f.sources))
+                                         for f in own],
+        "groups": groups, "sources": citations, "similar": alike,
+        "sameAs": [str(o) for o in kast.graph.objects(item.iri, OWL.sameAs) if isinstance(o, URIRef)],
+        "file": item.entry.file,
+    }
+    if item.kind == "praktijk":
+        m["sections"] = [{"key": key, "heading": heading, "text": values[key].values[0]["waarde"],
+                          "sources": numbers(values[key].sources)}
+                         for key, heading in PRACTICE_SECTIONS if key in values]
+        m["facts"] = [m["fields"][i] for i, f in enumerate(own) if f.key in PRACTICE_FACTS]
+        m["summary"] = values["samenvatting"].values[0]["waarde"] if "samenvatting" in values else None
+        organisation = kast.graph.value(item.iri, kast.vocab.kast.contactOrganisation)
+        role = values.get("contact.functie")
+        m["contact"] = {
+            "organisatie": {"id": kast.id_of(organisation), "label": label(kast, organisation)}
+            if organisation is not None and kast.id_of(organisation) in kast.items else None,
+            "functie": role.values[0]["waarde"] if role else None,
+        }
+        m["kindLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "soort"), "praktijk")
+    if item.kind == "bron":
+        m["sections"] = [{"id": str(kast.graph.value(s, DCTERMS.identifier)), "title": label(kast, s)}
+                         for s in kast.graph.objects(item.iri, DCTERMS.hasPart)]
+        m["sections"].sort(key=lambda s: [int(p) if p.isdigit() else p for p in s["id"].split(".")])
+    return m
+
+
+@bp.get("/<any(" + ", ".join(NAMES) + "):collection>/<item_id>")
+def show(collection: str, item_id: str):
+    site = current_app.extensions["kast"]
+    item = site.kast.items.get(item_id)
+    if item is not None and site.public(item_id) and BY_KIND[item.kind].name != collection:
+        # one URL per thing: /actoren/gm0106 → /gemeenten/gm0106
+        return redirect(url_for("entities.show", collection=BY_KIND[item.kind].name, item_id=item_id), 301)
+    try:
+        coll, item = find(site, collection, item_id)
+    except Unknown as exc:
+        return error_page(404, str(exc))
+    m = model(site, item_id)
+    template = {"praktijk": "praktijk.html", "bron": "bron.html"}.get(item.kind, "entiteit.html")
+    return render_template(template, m=m, collection=coll,
+                           alternate=url_for("api.item", collection=coll.name, item_id=item_id))

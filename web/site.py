@@ -1,0 +1,73 @@
+"""Everything one process serves from: the loaded kast, the open search index and cached dumps.
+
+Loaded once per process and shared by every request (and by apps created with the same config, as in
+the tests). The graph is only read after loading; rdflib's in-memory store is safe for concurrent
+readers. The search index opens its own SQLite connection per thread.
+"""
+import threading
+from pathlib import Path
+
+from kast import config
+from kast.links import hidden, public_graph
+from kast.loader import Kast, load
+from kast.search import IndexStore
+from kast.stats import stats
+
+DUMP_FORMATS = {"ttl": ("turtle", "text/turtle; charset=utf-8"),
+                "jsonld": ("json-ld", "application/ld+json"),
+                "nt": ("nt", "application/n-triples")}
+
+_sites: dict[tuple, "Site"] = {}
+_sites_lock = threading.Lock()
+
+
+class Site:
+    def __init__(self, data_dir: Path, index_dir, base: str | None):
+        self.data_dir = data_dir
+        self.kast: Kast = load(data_dir, base=base, shacl=False)
+        self.hidden: set[str] = hidden(self.kast)
+        self.store = IndexStore(index_dir, data_dir, base)
+        self.stats = stats(self.kast)
+        self._opened = None
+        self._dumps: dict[str, bytes] = {}
+        self._public = None
+        self._lock = threading.Lock()
+        self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
+
+    @classmethod
+    def for_config(cls, cfg) -> "Site":
+        data_dir = config.data_dir(cfg.get("KAST_DATA")).resolve()
+        key = (str(data_dir), str(cfg.get("KAST_INDEX")), cfg.get("KAST_BASE_IRI"))
+        with _sites_lock:
+            if key not in _sites:
+                _sites[key] = cls(data_dir, cfg.get("KAST_INDEX"), cfg.get("KAST_BASE_IRI"))
+            return _sites[key]
+
+    @property
+    def base(self) -> str:
+        return self.kast.vocab.base
+
+    def opened(self):
+        """The search index, opened once; reopened only while it was a stale copy (being rebuilt)."""
+        with self._lock:
+            if self._opened is None or self._opened.stale:
+                self._opened = self.store.open()
+            return self._opened
+
+    def public(self, item_id: str) -> bool:
+        return item_id in self.kast.items and item_id not in self.hidden
+
+    def public_graph(self):
+        with self._dump_lock:
+            if self._public is None:
+                self._public = public_graph(self.kast, self.hidden)
+            return self._public
+
+    def dump(self, fmt: str) -> bytes:
+        """The whole public graph in one format, serialised once per process."""
+        with self._dump_lock:
+            graph = self._public if self._public is not None else public_graph(self.kast, self.hidden)
+            self._public = graph
+            if fmt not in self._dumps:
+                self._dumps[fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8")
+            return self._dumps[fmt]
