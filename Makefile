@@ -1,11 +1,14 @@
-# Two commands: `make run` (validate and show what the kast holds) and `make test` (every test).
-# Both create the virtual environment and install what they need on first use.
+# Two commands: `make run` (validate, show what the kast holds, and serve the site) and `make test`
+# (every test). Both create the virtual environment and install what they need on first use.
+# `make serve` validates, builds the search index and serves on $(HOST):$(PORT).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
 
-.PHONY: run test install clean
+.PHONY: run serve test install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 of nieuwer is nodig") if sys.version_info < (3, 11) else None'
@@ -19,6 +22,13 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kast validate
 	$(BIN)/kast stats
+	$(BIN)/kast index
+	$(BIN)/kast serve --host $(HOST) --port $(PORT)
+
+serve: $(STAMP)
+	$(BIN)/kast validate
+	$(BIN)/kast index
+	$(BIN)/kast serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest

@@ -177,6 +177,30 @@ def search(ctx: click.Context, query: str, kind: str | None, facets: tuple[str, 
     click.echo()
 
 
+@main.command(help="Start de website, de JSON-API en Linked Data met waitress, bijv. kast serve --port 8000. "
+                   "Voor meer processen: gunicorn -w 2 'web:create_app()'.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adres om op te luisteren.")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Aantal threads.")
+@click.option("--data", "serve_data", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              help="Serveer deze datamap (bijv. een synthetisch corpus) in plaats van de globale --data.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, threads: int, serve_data: Path | None) -> None:
+    import waitress
+
+    from web import create_app
+
+    from .search import IndexStore
+
+    data = serve_data or ctx.obj["data"]
+    opened = IndexStore(data_dir=data, base=ctx.obj["base"]).open()   # built now, not for the first visitor
+    if opened.message:
+        click.echo(f"let op: {opened.message}", err=True)
+    app = create_app({"KAST_DATA": data, "KAST_BASE_IRI": ctx.obj["base"]})
+    click.echo(f"De kast draait op http://{host}:{port}/ (stoppen met Ctrl+C)", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="apothekerskast")
+
+
 @main.command("generate-corpus", help="Schrijf een synthetisch corpus (echte actoren, instrumenten, thema's en "
                                       "gemeenten; synthetische praktijken) naar een eigen map, voor schaaltests.")
 @click.option("--practices", type=click.IntRange(1, 1_000_000), default=10_000, show_default=True)
