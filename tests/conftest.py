@@ -20,3 +20,26 @@ def basis(tmp_path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "basis", data)
     return data
+
+
+@pytest.fixture(scope="session")
+def web_index(tmp_path_factory) -> Path:
+    """A search index of the real data, built once for the web tests in a folder of their own."""
+    from kast.search import IndexStore
+
+    root = tmp_path_factory.mktemp("webindex")
+    IndexStore(root).open()
+    return root
+
+
+@pytest.fixture(scope="session")
+def app(web_index):
+    """The Flask app on the real data, as in production (no TESTING flag: errors go to the handlers)."""
+    from web import create_app
+
+    return create_app({"KAST_INDEX": str(web_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -16,7 +16,7 @@ bp = Blueprint("entities", __name__)
 # The sections of a practice, in the order a case description reads.
 PRACTICE_SECTIONS = (
     ("probleem", "Probleem"), ("aanpak", "Aanpak"),
-    ("werkingsmechanisme", "Waarom het werkte of misging"), ("resultaat", "Resultaat"), ("lessen", "Lessen"),
+    ("werkingsmechanisme", "Waarom het werkt"), ("resultaat", "Resultaat"), ("lessen", "Lessen"),
     ("overdraagbaarheid", "Overdraagbaarheid"),
 )
 # Fields shown in the summary table of a practice (the rest is in the sections or in the header).
@@ -67,9 +67,11 @@ def model(site, item_id: str) -> dict:
         "file": item.entry.file,
     }
     if item.kind == "praktijk":
-        m["sections"] = [{"key": key, "heading": heading, "text": values[key].values[0]["waarde"],
+        worst = (item.iri, kast.vocab.kast.practiceKind, kast.vocab.concept("praktijksoort", "worst")) in kast.graph
+        headings = dict(PRACTICE_SECTIONS, werkingsmechanisme="Waarom het misging" if worst else "Waarom het werkt")
+        m["sections"] = [{"key": key, "heading": headings[key], "text": values[key].values[0]["waarde"],
                           "sources": numbers(values[key].sources)}
-                         for key, heading in PRACTICE_SECTIONS if key in values]
+                         for key, _ in PRACTICE_SECTIONS if key in values]
         m["facts"] = [m["fields"][i] for i, f in enumerate(own) if f.key in PRACTICE_FACTS]
         m["summary"] = values["samenvatting"].values[0]["waarde"] if "samenvatting" in values else None
         organisation = kast.graph.value(item.iri, kast.vocab.kast.contactOrganisation)

@@ -33,6 +33,7 @@ class Query:
     size: int = 10
     sort: str = "relevantie"
     facets: dict[str, list[str]] = field(default_factory=dict)
+    default_size: int = 10
 
     def pairs(self, page: int | None = None, **changes) -> list[tuple[str, str]]:
         """The query as URL parameters, in a stable order; defaults are left out."""
@@ -44,7 +45,7 @@ class Query:
             out += [(name, v) for v in values]
         if sort != "relevantie":
             out.append(("sorteer", sort))
-        if self.size != 10:
+        if self.size != self.default_size:
             out.append(("paginagrootte", str(self.size)))
         page = self.page if page is None else page
         if page != 1:
@@ -83,7 +84,7 @@ def parse(args, default_size: int = 10) -> Query:
         if values:
             facets[name] = values
     return Query(q, _int(args, "pagina", 1, MAX_PAGE), _int(args, "paginagrootte", default_size, MAX_SIZE),
-                 sort, facets)
+                 sort, facets, default_size)
 
 
 def run(site, query: Query, collection: Collection | None = None) -> dict:
