@@ -24,6 +24,7 @@ NODE_TYPES = {
 
 # Properties that say where an organisation lies; a municipality with only these edges is not
 # "linked" to anything in the map.
+REFERENCE_KINDS = ("gemeente", "provincie", "waterschap", "veiligheidsregio", "politie-eenheid")
 REGION_PROPERTIES = ("province", "riecRegion", "veiligheidsregio", "policeUnit")
 # Properties that never become edges (they point to values, documents or the TOOI, not to nodes).
 SKIPPED = {SKOS.inScheme, SKOS.topConceptOf, SKOS.hasTopConcept, SKOS.narrower, OWL.sameAs,
@@ -91,8 +92,9 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     kast : Kast
         A loaded kast (``kast.loader.load``).
     municipalities : "linked" | "all" | "none"
-        "linked" (default) keeps only the municipalities that a practice or an actor relation names;
-        all 342 would drown the map in nodes that only say which province they lie in.
+        "linked" (default) keeps only the municipalities that a practice or an actor relation names
+        (all 342 would drown the map in nodes that only say which province they lie in), and drops
+        provinces, water boards, safety regions and police units that have no edge at all.
     visibility : iterable of str
         Practices of these visibilities are shown (default only "openbaar"; pass
         ``("openbaar", "netwerk")`` for members of the network). Only published practices appear.
@@ -151,6 +153,8 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     for source, target, key, relation in edges:
         if source in G and target in G:
             G.add_edge(source, target, key=key, predicate=key, relation=relation)
+    if municipalities == "linked":   # reference organisations (provinces, water boards …) with no edge at all
+        G.remove_nodes_from([n for n, d in G.nodes(data=True) if d["type"] in REFERENCE_KINDS and not G.degree(n)])
     _spread_context(G)
     return G
 
