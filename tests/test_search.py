@@ -2,6 +2,8 @@
 import fcntl
 import json
 import shutil
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -180,3 +182,30 @@ def test_cli_search_json(tmp_path, monkeypatch):
     assert {"id", "kind", "label", "score", "snippet"} <= set(data["results"][0])
     bad = CliRunner().invoke(main, ["search", "x", "--facet", "geenvorm"])
     assert bad.exit_code == 1 and "VELD=WAARDE" in bad.output
+
+
+READER = """
+import sys
+from kast.search import IndexStore, search
+store = IndexStore(root=sys.argv[1], data_dir=sys.argv[2])
+found = 0
+for _ in range(int(sys.argv[3])):
+    found += search("vergunningen", store=store).total >= 1
+print(found)
+"""
+
+
+def test_reading_processes_keep_answering_while_another_rebuilds(basis, tmp_path):
+    """Two real reader processes (as two web workers) search while this process rebuilds the index."""
+    store = IndexStore(root=tmp_path / "ix", data_dir=basis)
+    store.open()
+    script = tmp_path / "reader.py"
+    script.write_text(READER, encoding="utf-8")
+    readers = [subprocess.Popen([sys.executable, str(script), str(tmp_path / "ix"), str(basis), "40"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for _ in range(3):
+        store.rebuild()
+    outputs = [r.communicate(timeout=120) for r in readers]
+    for (out, err), r in zip(outputs, readers):
+        assert r.returncode == 0, err
+        assert out.strip() == "40", (out, err)
