@@ -5,6 +5,7 @@ Every state is in the URL: q, pagina, paginagrootte, sorteer, and each facet as 
 parameter (thema=a&thema=b). Anything else in the query string is taken as a facet, and an unknown
 facet gets a clear Dutch message instead of being ignored.
 """
+import re
 from dataclasses import dataclass, field
 
 from kast.browse import BrowseError, listing
@@ -57,7 +58,8 @@ def _int(args, name: str, default: int, highest: int) -> int:
     raw = args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= highest:
+    # ASCII digits only ("²".isdigit() is true) and short, so int() never sees a 5000-digit string
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or not 1 <= int(raw) <= highest:
         raise BadRequest(f"'{name}' moet een geheel getal van 1 tot en met {highest:,} zijn".replace(",", "."))
     return int(raw)
 

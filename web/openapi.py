@@ -101,10 +101,9 @@ def _query_params(facets: list[str], sortable: bool, default_size: int) -> list[
     for name in facets:
         params.append({"name": name, "in": "query", "style": "form", "explode": True,
                        "description": f"Filter op {facet_label(name).lower()} (id; herhaal voor meer waarden; "
-                                      "'_geen' = niet ingevuld)",
+                                      "'_geen' = niet ingevuld; lege waarden tellen niet mee)",
                        "schema": {"type": "array", "maxItems": MAX_VALUES,
-                                  "items": {"type": "string", "minLength": 1, "maxLength": MAX_VALUE_LENGTH,
-                                            "pattern": r"^\S(.*\S)?$"}}})
+                                  "items": {"type": "string", "maxLength": MAX_VALUE_LENGTH}}})
     return params
 
 
