@@ -7,7 +7,7 @@ Every edge is a triple of the kast graph between two nodes of the map; its `rela
 from collections import defaultdict
 
 import networkx as nx
-from rdflib import RDFS, URIRef
+from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
 from ..vocab import ACTOR_KINDS
@@ -50,38 +50,63 @@ def _notation(graph, concept) -> str:
     return str(concept).rstrip("/").rsplit("/", 1)[-1] if concept is not None else ""
 
 
-def _pref_label(graph, node) -> str:
-    value = graph.value(node, SKOS.prefLabel)
-    return str(value) if value is not None else ""
+def _facts(kast) -> dict:
+    """One scan per property of what node data needs: {property: {subject: [objects]}}."""
+    g, k = kast.graph, kast.vocab.kast
+    out = {}
+    for prop in (SKOS.prefLabel, SKOS.altLabel, k.actorType, k.level, k.province, k.riecRegion,
+                 k.practiceKind, k.status, k.visibility):
+        table = defaultdict(list)
+        for s, o in g.subject_objects(prop):
+            table[s].append(o)
+        out[prop] = table
+    return out
 
 
-def _allowed(kast, iri, visibility) -> bool:
+def _one(facts, prop, subject):
+    values = facts[prop].get(subject)
+    return values[0] if values else None
+
+
+def _allowed(kast, facts, iri, visibility) -> bool:
     """Practices only when published and of an allowed visibility."""
-    g, k = kast.graph, kast.vocab.kast
-    return (_notation(g, g.value(iri, k.status)) == "gepubliceerd"
-            and _notation(g, g.value(iri, k.visibility)) in visibility)
+    k = kast.vocab.kast
+    return (_notation(None, _one(facts, k.status, iri)) == "gepubliceerd"
+            and _notation(None, _one(facts, k.visibility, iri)) in visibility)
 
 
-def _node_data(kast, item_id, item) -> dict:
-    g, k = kast.graph, kast.vocab.kast
+def _node_data(kast, facts, item_id, item) -> dict:
+    k = kast.vocab.kast
     kind = "actor" if item.kind in ACTOR_KINDS else item.kind
-    data = {"id": item_id, "label": _pref_label(g, item.iri) or item_id, "kind": kind, "type": item.kind,
-            "aliases": sorted(str(a) for a in g.objects(item.iri, SKOS.altLabel))}
+    label = _one(facts, SKOS.prefLabel, item.iri)
+    data = {"id": item_id, "label": str(label) if label is not None else item_id, "kind": kind, "type": item.kind,
+            "aliases": sorted(str(a) for a in facts[SKOS.altLabel].get(item.iri, ()))}
     if kind == "actor":
-        actor_type = g.value(item.iri, k.actorType)
-        data["actorType"] = _notation(g, actor_type)
-        data["typeLabel"] = _pref_label(g, actor_type) if actor_type is not None else "actor"
-        data["level"] = _notation(g, g.value(item.iri, k.level))
+        actor_type = _one(facts, k.actorType, item.iri)
+        data["actorType"] = _notation(None, actor_type)
+        type_label = _one(facts, SKOS.prefLabel, actor_type) if actor_type is not None else None
+        data["typeLabel"] = str(type_label) if type_label is not None else "actor"
+        data["level"] = _notation(None, _one(facts, k.level, item.iri))
         for key, prop in (("province", k.province), ("riec", k.riecRegion)):
-            value = g.value(item.iri, prop)
+            value = _one(facts, prop, item.iri)
             if value is not None:
                 data[key] = kast.id_of(value) or ""
     elif kind == "praktijk":
-        data["practiceKind"] = _notation(g, g.value(item.iri, k.practiceKind))
+        data["practiceKind"] = _notation(None, _one(facts, k.practiceKind, item.iri))
         data["typeLabel"] = f"{data['practiceKind']} practice"
     else:
-        data["typeLabel"] = {"instrument": "instrument", "thema": "thema", "ambitie": "ambitie"}[kind]
+        data["typeLabel"] = kind
     return data
+
+
+def edge_properties(kast) -> list:
+    """The properties that can link two nodes: the ontology's object properties and the reused
+    ones a practice, concept or organisation uses (prov:used, dct:spatial, skos:broader …)."""
+    g = kast.graph
+    props = set(g.subjects(RDF.type, OWL.ObjectProperty)) | {
+        PROV.wasAssociatedWith, PROV.used, DCTERMS.spatial, SKOS.broader, SKOS.related, ORG.memberOf,
+        ORG.subOrganizationOf}
+    return sorted(props - SKIPPED, key=str)
 
 
 def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) -> nx.MultiDiGraph:
@@ -122,11 +147,12 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     visibility = set(visibility)
     g = kast.graph
     labels = relation_labels(g)
+    facts = _facts(kast)
     nodes = {}
     for item_id, item in kast.items.items():
         if item.kind not in MAP_KINDS:
             continue
-        if item.kind == "praktijk" and not _allowed(kast, item.iri, visibility):
+        if item.kind == "praktijk" and not _allowed(kast, facts, item.iri, visibility):
             continue
         if item.kind == "gemeente" and municipalities == "none":
             continue
@@ -134,22 +160,24 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     G = nx.MultiDiGraph(name="Actorenkaart")
     edges = []
     linked = set()
-    for iri, item_id in nodes.items():
-        for p, o in g.predicate_objects(iri):
-            if p in SKIPPED or o not in nodes or o == iri:
+    for p in edge_properties(kast):
+        key = curie(p, kast.vocab)
+        local = key.split(":", 1)[-1]
+        relation = labels.get(p, local)
+        for s_, o in g.subject_objects(p):
+            if s_ not in nodes or o not in nodes or o == s_:
                 continue
-            local = curie(p, kast.vocab).split(":", 1)[-1]
-            source, target = item_id, nodes[o]
+            source, target = nodes[s_], nodes[o]
             if local in SYMMETRIC_LOCAL and source > target:
                 source, target = target, source
-            edges.append((source, target, curie(p, kast.vocab), labels.get(p, local)))
+            edges.append((source, target, key, relation))
             if local not in REGION_PROPERTIES:
                 linked.update((source, target))
     for iri, item_id in nodes.items():
         item = kast.items[item_id]
         if item.kind == "gemeente" and municipalities == "linked" and item_id not in linked:
             continue
-        G.add_node(item_id, **_node_data(kast, item_id, item))
+        G.add_node(item_id, **_node_data(kast, facts, item_id, item))
     for source, target, key, relation in edges:
         if source in G and target in G:
             G.add_edge(source, target, key=key, predicate=key, relation=relation)

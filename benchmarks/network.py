@@ -1,0 +1,99 @@
+"""Timings of the networks (issue 5): build, groups, metrics, layout and exports.
+
+Usage: .venv/bin/python benchmarks/network.py [--corpus /tmp/corpus10k] [--repeat 3]
+
+Prints one Markdown table per data set (the real data/, and the synthetic corpus when present;
+make it with `kast generate-corpus --practices 10000 -o /tmp/corpus10k`). Each figure is the best
+of --repeat runs (one run for the corpus). Loading the kast itself is timed separately.
+"""
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kast.loader import load  # noqa: E402
+from kast.network import (actor_map, edges_csv, meeting_groups, metrics, nodes_csv, offline_html,  # noqa: E402
+                          peer_network, to_gexf, to_graphml, vis_data)
+from kast.network.visjs import VIS_JS  # noqa: E402
+
+
+def timed(fn, repeat: int):
+    best, result = None, None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - start
+        best = elapsed if best is None else min(best, elapsed)
+    return best, result
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s".replace(".", ",")
+
+
+def run(name: str, data_dir, repeat: int) -> None:
+    rows = []
+
+    def measure(what, fn, detail=lambda r: ""):
+        seconds, result = timed(fn, repeat)
+        rows.append((what, fmt(seconds), detail(result)))
+        return result
+
+    start = time.perf_counter()
+    kast = load(data_dir, shacl=False)
+    rows.append(("kast laden (zonder SHACL)", fmt(time.perf_counter() - start), f"{len(kast.items)} items"))
+    size = lambda G: f"{G.number_of_nodes()} knooppunten, {G.number_of_edges()} randen"  # noqa: E731
+    G = measure("actorenkaart (gekoppelde gemeenten)", lambda: actor_map(kast), size)
+    G_all = measure("actorenkaart (alle gemeenten)", lambda: actor_map(kast, municipalities="all"), size)
+    P = measure("peernetwerk (gemeenten met praktijken)", lambda: peer_network(kast), size)
+    P_all = measure("peernetwerk (alle 342 gemeenten)", lambda: peer_network(kast, include_all=True), size)
+    measure("peernetwerk rond thema vakantieparken", lambda: peer_network(kast, theme="fenomeen-vakantieparken"), size)
+    groups = lambda gs: f"{len(gs)} groepen, grootte {min(map(len, gs))}–{max(map(len, gs))}" if gs else "geen"  # noqa: E731
+    measure("groepen van 6 (peernetwerk met praktijken)", lambda: meeting_groups(P, 6), groups)
+    measure("groepen van 6 (alle 342 gemeenten)", lambda: meeting_groups(P_all, 6), groups)
+    measure("groepen van 6 rond Wet Bibob", lambda: meeting_groups(P, 6, instrument="wet-bibob"), groups)
+    measure("netwerkmaten actorenkaart", lambda: metrics(G), lambda m: m.note)
+    measure("netwerkmaten actorenkaart (alle gemeenten)", lambda: metrics(G_all), lambda m: m.note)
+    for label, graph in (("actorenkaart", G), ("peernetwerk", P)):
+        data = measure(f"vis-data met posities, {label}", lambda: vis_data(graph),
+                       lambda d: f"{d['meta']['nodes']} knooppunten, {d['meta']['edges']} van {d['meta']['allEdges']} randen")
+        measure(f"GEXF, {label}", lambda: to_gexf(graph), lambda b: f"{len(b) // 1024} kB")
+        measure(f"GraphML, {label}", lambda: to_graphml(graph), lambda b: f"{len(b) // 1024} kB")
+        measure(f"CSV knopen + randen, {label}", lambda: nodes_csv(graph) + edges_csv(graph), lambda s: f"{len(s) // 1024} kB")
+        if VIS_JS.exists():
+            measure(f"offline HTML uit vis-data, {label}", lambda: offline_html(data, title=label),
+                    lambda s: f"{len(s) // 1024} kB")
+    try:
+        from pyvis.network import Network
+    except ImportError:
+        Network = None
+    if Network is not None and G.number_of_edges() <= 20000:
+        def with_pyvis():
+            net = Network(directed=True)
+            net.from_nx(G)
+            return net
+        measure("ter vergelijking: pyvis from_nx, actorenkaart", with_pyvis, lambda n: f"{len(n.edges)} randen")
+    print(f"\n### {name}\n")
+    print("| wat | tijd | omvang |\n| --- | --- | --- |")
+    for what, seconds, detail in rows:
+        print(f"| {what} | {seconds} | {detail} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default="/tmp/corpus10k")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    print(f"Python {platform.python_version()} op {platform.machine()}, {time.strftime('%Y-%m-%d')}")
+    run("Echte data (data/)", None, args.repeat)
+    if (Path(args.corpus) / "practices").is_dir():
+        run(f"Synthetisch corpus ({args.corpus})", args.corpus, 1)
+    else:
+        print(f"\n(geen corpus in {args.corpus}; maak het met `kast generate-corpus --practices 10000 -o {args.corpus}`)")
+
+
+if __name__ == "__main__":
+    main()
