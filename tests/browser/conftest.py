@@ -88,10 +88,14 @@ class LiveServer:
     """A Flask app served by werkzeug on 127.0.0.1 and a free port, in a background thread."""
 
     def __init__(self, app):
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_request(self, *args, **kwargs):   # no access log; errors are still logged
+                pass
 
         self.app = app
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
         self.origin = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name=f"kast-{self.origin}",
                                         daemon=True)
@@ -166,12 +170,17 @@ def browser():
 class Record:
     """What happened while a test's page was open."""
     requests: list[str] = field(default_factory=list)      # every request URL, in order
+    statuses: dict[str, int] = field(default_factory=dict) # URL → status of its last response
     dialogs: list[str] = field(default_factory=list)       # alert/confirm/prompt messages
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)   # uncaught exceptions in the page
 
     def csp_violations(self) -> list[str]:
         return [m for m in self.console_errors if "Content Security Policy" in m]
+
+    def external(self, server: "LiveServer") -> list[str]:
+        """Requests that went (or tried to go) anywhere but the server under test."""
+        return [url for url in self.requests if not server.is_local(url)]
 
 
 @pytest.fixture
@@ -183,6 +192,7 @@ def _context(browser, server: LiveServer, record: Record, **options):
     context = browser.new_context(base_url=server.origin, locale="nl-NL", **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.on("request", lambda request: record.requests.append(request.url))
+    context.on("response", lambda response: record.statuses.__setitem__(response.url, response.status))
 
     # Record first (above), then refuse anything that would leave the server: the tests assert on
     # the record, and nothing is ever sent to another host.
@@ -209,20 +219,36 @@ def _watch(page, record: Record):
     return page
 
 
+def _check_local(record: Record, server: LiveServer) -> None:
+    external = record.external(server)
+    assert not external, ("verzoeken naar buiten localhost (de kast mag niets van een andere host laden):\n"
+                          + "\n".join(sorted(set(external))))
+
+
 @pytest.fixture
 def page(browser, server, record):
-    """A fresh page on the real app; every request URL, dialog and console error goes to `record`."""
+    """A fresh page on the real app; every request URL, dialog and console error goes to `record`.
+
+    Whatever the test does, no request may leave the server: checked again when the page closes.
+    """
     context = _context(browser, server, record)
     yield _watch(context.new_page(), record)
     context.close()
+    _check_local(record, server)
 
 
 @pytest.fixture
 def xss_page(browser, xss_server, record):
-    """A fresh page on the app with the XSS practice; recorded like `page`."""
-    context = _context(browser, xss_server, record)
+    """A fresh page on the app with the XSS practice, recorded like `page`.
+
+    This context bypasses the CSP (bypass_csp=True), and only this one: the pages' CSP
+    (script-src 'self') would block an injected inline script or event handler anyway, so with the
+    CSP on, an escaping bug would go unnoticed. These tests check the escaping itself.
+    """
+    context = _context(browser, xss_server, record, bypass_csp=True)
     yield _watch(context.new_page(), record)
     context.close()
+    _check_local(record, xss_server)
 
 
 # --------------------------------------------------------------------------- helpers
