@@ -77,7 +77,8 @@ def thing(segment: str, slug: str):
             return see_other(url_for("api.item", collection=collection, item_id=slug))
         return see_other(url_for("entities.show", collection=collection, item_id=slug))
     node = URIRef(f"{s.base}id/{segment}/{slug}")
-    if "#" in slug or not (node, None, None) in kast.graph:
+    if item is not None or "#" in slug or (node, None, None) not in kast.graph:
+        # an entity under the wrong type, a hidden practice, or nothing at all
         return error_page(404, f"De kast kent geen {segment} met id '{slug}'.")
     if segment == "bronsectie" and mediatype not in RDF_TYPES:
         source, _, section = slug.partition("-")
@@ -93,7 +94,7 @@ def thing(segment: str, slug: str):
 def ontology(term: str = ""):
     s = site()
     node = URIRef(f"{s.base}def/{term}")
-    if not (node, None, None) in s.kast.graph:
+    if (node, None, None) not in s.kast.graph:
         return error_page(404, f"De ontologie van de kast heeft geen term '{term}'.")
     mediatype = negotiate()
     if mediatype in RDF_TYPES:

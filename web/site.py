@@ -69,5 +69,8 @@ class Site:
             graph = self._public if self._public is not None else public_graph(self.kast, self.hidden)
             self._public = graph
             if fmt not in self._dumps:
-                self._dumps[fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8")
+                options = {}
+                if fmt == "jsonld":   # compact, with the kast's prefixes as the context
+                    options = {"context": {p: str(ns) for p, ns in graph.namespaces() if p}, "auto_compact": True}
+                self._dumps[fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
             return self._dumps[fmt]
