@@ -165,6 +165,7 @@ def test_peers_of_one_riec_with_a_shared_practice_weigh_more_than_unrelated_ones
     assert shared["sameRiec"] == 1 and shared["sameProvince"] == 1
     assert "gedeelde praktijk" in shared["reason"] and "zelfde RIEC-regio" in shared["reason"]
     almere, maastricht = "gm0034", "gm0935"
+    assert almere in peers_all and maastricht in peers_all and not peers_all.has_edge(almere, maastricht)
     unrelated = peers_all.get_edge_data(almere, maastricht, default={"weight": 0})["weight"]
     same_region_only = peers_all["gm0014"]["gm0106"]   # Groningen and Assen: RIEC only, no practice
     assert shared["weight"] > same_region_only["weight"] > unrelated

@@ -22,7 +22,9 @@ def positions(G: nx.Graph, seed: int = 42, scale: float | None = None) -> dict:
     if n == 0:
         return {}
     scale = scale or 60.0 * math.sqrt(n) + 100.0
-    U = G.to_undirected(as_view=True) if G.is_directed() else G
+    U = nx.Graph()   # a plain, simple, undirected copy: views of views make louvain crawl
+    U.add_nodes_from(G)
+    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
     raw = _packed(U, seed)
     return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
 
@@ -49,7 +51,7 @@ def _packed(U: nx.Graph, seed: int, gap: float = 0.05) -> dict:
     x, y, row = -width / 2, main + 2 * gap, 0.0
     for i, members in enumerate(components):
         radius = math.sqrt(len(members) / total)
-        local = _component(U.subgraph(members), seed)
+        local = _component(U.subgraph(members).copy() if i == 0 else U.subgraph(members), seed)
         if i == 0:
             out.update({node: (px * radius, py * radius) for node, (px, py) in local.items()})
             continue
