@@ -7,7 +7,7 @@ that share their first letters with a query term.
 import re
 from html import escape
 
-from .analysis import STOPWORDS, TOKENS, fold, stem
+from .analysis import FOLD, STOPWORDS, TOKENS, stem
 
 TOKEN = re.compile(TOKENS)
 LENGTH = 220
@@ -22,11 +22,16 @@ def snippet(text: str, terms: set[str], always: bool = False, length: int = LENG
     >>> snippet("De <b>wethouders</b> werden bedreigd.", {"wethouder"})
     'De &lt;b&gt;<mark>wethouders</mark>&lt;/b&gt; werden bedreigd.'
     """
-    prefixes = {t[:3] for t in terms}
     spans = []
-    for m in TOKEN.finditer(text):
-        word = fold(m.group())
-        if word[:3] in prefixes and word not in STOPWORDS and stem(word) in terms:
+    folded = text.lower().translate(FOLD)
+    if terms and len(folded) == len(text):   # folding kept every offset: look only at candidate words
+        starts = "|".join(sorted({re.escape(t[:3]) for t in terms}))
+        candidates = re.finditer(rf"(?<!\w)(?={starts}){TOKENS}", folded)
+    else:
+        candidates = TOKEN.finditer(folded) if terms else ()
+    for m in candidates:
+        word = m.group()
+        if word not in STOPWORDS and stem(word) in terms:
             spans.append(m.span())
     if not spans and not always:
         return ""

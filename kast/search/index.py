@@ -179,12 +179,23 @@ class SearchIndex:
         return {n: {"id": i, "kind": k, "title": t, "summary": s, "body": b,
                     "concepts": set(c.split(",")) - {""}} for n, i, k, t, s, b, c in rows}
 
-    def ranked(self, match: str):
-        """(document number, bm25 score ≥ 0) of every text hit, best first."""
+    def scored(self, match: str, ordered: bool = False) -> list[tuple[int, float]]:
+        """(document number, bm25 score ≥ 0) of every text hit; best first when `ordered`."""
         weights = ",".join(map(str, WEIGHTS))
-        return self.db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY rank",
-                               (match,))
+        order = " ORDER BY rank" if ordered else ""
+        return self.db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ?{order}",
+                               (match,)).fetchall()
 
-    def matching(self, match: str) -> int:
-        """The bitset of every text hit."""
-        return to_bits(n for (n,) in self.db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (match,)))
+
+def has(view: bytes, n: int) -> bool:
+    """Whether bit `n` is set in `view`, the little-endian bytes of a bitset: O(1), where `bits >> n & 1`
+    copies the whole bitset.
+
+    >>> has(bits_view(0b1001, 8), 3), has(bits_view(0b1001, 8), 2)
+    (True, False)
+    """
+    return bool(view[n >> 3] >> (n & 7) & 1)
+
+
+def bits_view(bits: int, size: int) -> bytes:
+    return bits.to_bytes(size // 8 + 1, "little")
