@@ -15,12 +15,11 @@ from whoosh.spelling import ListCorrector
 from .analysis import stem, words
 from .documents import FACETS, NOT_SET
 from .highlight import snippet
-from .index import SearchIndex, bits_view, has, numbers_of, to_bits
+from .index import COMMON, SearchIndex, bits_view, has, numbers_of, to_bits
 from .store import IndexStore, OpenIndex
 
 CONCEPT_BOOST = 3.0
 SELF_BOOST = 2.0
-COMMON = 0.2
 MAX_NGRAM = 5
 SORTS = ("relevantie", "titel", "nieuwste")
 PHRASE = re.compile(r'"([^"]*)"')
@@ -179,8 +178,12 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     rows, text_bits = [], 0
     if query:
         stems = {stem(w) for w in words(PHRASE.sub(" ", query))}
-        match = fts_query(query, ix.term_df(stems), len(ix.ids))
-        if match:
+        df = ix.term_df(stems)
+        match = fts_query(query, df, len(ix.ids))
+        champions = ix.champions(stems) if match and not PHRASE.search(query) else None
+        if champions:
+            text_bits, rows = champions
+        elif match:
             rows = ix.scored(match)
             text_bits = to_bits(n for n, _ in rows)
         found = text_bits | concept_bits

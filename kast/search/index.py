@@ -21,6 +21,8 @@ from .documents import FACETS, Document
 FILE = "zoek.sqlite"
 TEXT_COLUMNS = ("title", "labels", "summary", "body")
 WEIGHTS = (4.0, 3.0, 2.0, 1.0)          # bm25 weight per column: title over labels over summary over body
+COMMON = 0.2        # a term in more than this share of the documents is common (see `champions`)
+CHAMPIONS = 100     # best documents kept per common term
 KIND_ORDER = {"instrument": 0, "thema": 1, "ambitie": 2, "actor": 3, "praktijk": 4}
 
 SCHEMA = """
@@ -32,6 +34,7 @@ CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE words(word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE bits(family TEXT NOT NULL, value TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY(family, value));
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE champions(term TEXT PRIMARY KEY, bits BLOB NOT NULL, best TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -70,7 +73,7 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     term_df: dict[str, int] = defaultdict(int)
     word_df: dict[str, int] = defaultdict(int)
     families: dict[tuple[str, str], list[int]] = defaultdict(list)
-    doc_rows, fts_rows = [], []
+    doc_rows, fts_rows, term_sets = [], [], []
     for n, doc in enumerate(docs):
         texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
         analysed = [words(t) for t in texts]
@@ -78,8 +81,10 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
         doc_words = {w for ws in analysed for w in ws}
         for w in doc_words:
             word_df[w] += 1
-        for t in {stem(w) for w in doc_words}:
+        doc_terms = {stem(w) for w in doc_words}
+        for t in doc_terms:
             term_df[t] += 1
+        term_sets.append(doc_terms)
         for c in doc.concepts:
             families["concept", c].append(n)
         for name in FACETS:
@@ -99,8 +104,28 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
                    ((family, value, _blob(to_bits(ns))) for (family, value), ns in families.items()))
     db.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+    _write_champions(db, term_df, term_sets)
     db.commit()
     db.close()
+
+
+def _write_champions(db: sqlite3.Connection, term_df: dict[str, int], term_sets: list[set[str]]) -> None:
+    """For each common term, its documents as a bitset and its best documents with their bm25 scores.
+
+    A query of common terms only ("ondermijning" in a kast about ondermijning) would otherwise make FTS5
+    score thousands of documents (6 ms at 10,000 practices); the "champion lists" of the IR textbooks
+    (Manning, Raghavan & Schütze, §7.1.3) answer it from these rows instead.
+    """
+    common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
+    postings: dict[str, list[int]] = {t: [] for t in common}
+    for n, doc_terms in enumerate(term_sets):
+        for t in doc_terms & common:
+            postings[t].append(n)
+    weights = ",".join(map(str, WEIGHTS))
+    for t in sorted(common):
+        best = db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
+                          ('"' + t + '"', CHAMPIONS)).fetchall()
+        db.execute("INSERT INTO champions VALUES (?,?,?)", (t, _blob(to_bits(postings[t])), json.dumps(best)))
 
 
 def _blob(bits: int) -> bytes:
@@ -114,7 +139,8 @@ class SearchIndex:
         self.path = Path(path)
         self._local = threading.local()
         db = self.db   # raises sqlite3.Error when the file is missing or corrupt
-        db.execute("SELECT count(*) FROM fts").fetchone()
+        for table in ("fts", "champions"):   # an older or broken file fails here, not at the first query
+            db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
         self.ids: list[str] = []
         self.kinds: list[str] = []
         self.titles: list[str] = []
@@ -178,6 +204,23 @@ class SearchIndex:
                                numbers)
         return {n: {"id": i, "kind": k, "title": t, "summary": s, "body": b,
                     "concepts": set(c.split(",")) - {""}} for n, i, k, t, s, b, c in rows}
+
+    def champions(self, terms) -> tuple[int, list[tuple[int, float]]] | None:
+        """Hits and best (number, score) of a query of common terms only; None if a term is not common.
+
+        A document's score is the sum of its scores in each term's list (0 where it is not among a term's best).
+        """
+        terms = list(terms)
+        marks = ",".join("?" * len(terms))
+        rows = self.db.execute(f"SELECT bits, best FROM champions WHERE term IN ({marks})", terms).fetchall()
+        if not terms or len(rows) != len(terms):
+            return None
+        hits, scores = 0, defaultdict(float)
+        for blob, best in rows:
+            hits |= int.from_bytes(blob, "little")
+            for n, score in json.loads(best):
+                scores[n] += score
+        return hits, list(scores.items())
 
     def scored(self, match: str, ordered: bool = False) -> list[tuple[int, float]]:
         """(document number, bm25 score ≥ 0) of every text hit; best first when `ordered`."""

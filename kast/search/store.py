@@ -19,7 +19,7 @@ from . import index as search_index
 from .analysis import stems
 from .documents import DocumentBuilder
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 @dataclass
