@@ -143,10 +143,12 @@ def index(ctx: click.Context) -> None:
 @click.option("--facet", "facets", multiple=True, metavar="VELD=WAARDE",
               help="Filter, bijv. thema=fenomeen-vakantieparken; herhaal voor meer waarden.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--include-hidden", is_flag=True,
+              help="Ook praktijken die alleen voor het netwerk zijn of nog niet gepubliceerd.")
 @click.option("--json", "as_json", is_flag=True, help="Eén JSON-object met total, results, facets, suggestion.")
 @click.pass_context
 def search(ctx: click.Context, query: str, kind: str | None, facets: tuple[str, ...], limit: int,
-           as_json: bool) -> None:
+           include_hidden: bool, as_json: bool) -> None:
     from .search import search as run_search
     from .search.engine import SearchError
 
@@ -157,7 +159,8 @@ def search(ctx: click.Context, query: str, kind: str | None, facets: tuple[str, 
             _fail(f"facet '{f}' heeft de vorm VELD=WAARDE")
         chosen.setdefault(name, []).append(value)
     try:
-        results = run_search(query, kind=kind, facets=chosen, limit=limit, store=_store(ctx))
+        results = run_search(query, kind=kind, facets=chosen, limit=limit, store=_store(ctx),
+                             include_hidden=include_hidden)
     except SearchError as exc:
         _fail(str(exc))
     if as_json:

@@ -209,3 +209,14 @@ def test_reading_processes_keep_answering_while_another_rebuilds(basis, tmp_path
     for (out, err), r in zip(outputs, readers):
         assert r.returncode == 0, err
         assert out.strip() == "40", (out, err)
+
+
+def test_network_only_practices_are_left_out_unless_asked(opened):
+    wanted = "casusuitwisseling-tussen-gemeenten-stokt"      # zichtbaarheid: netwerk
+    public = search("uitwisseling van casuïstiek", limit=50, opened=opened)
+    assert wanted not in [h["id"] for h in public.results]
+    everything = search("uitwisseling van casuïstiek", limit=50, opened=opened, include_hidden=True)
+    assert wanted in [h["id"] for h in everything.results]
+    assert everything.total > public.total
+    assert wanted not in [s["id"] for s in similar("informatiedeling-vastgelopen-op-juridische-knelpunten",
+                                                   limit=50, opened=opened)]

@@ -156,8 +156,11 @@ def _top(ix: SearchIndex, rows: list, hits: int, text_bits: int, concept_bits: i
 
 def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | None = None, limit: int = 10,
            page: int = 1, sort: str = "relevantie", store: IndexStore | None = None,
-           opened: OpenIndex | None = None) -> Results:
+           opened: OpenIndex | None = None, include_hidden: bool = False) -> Results:
     """Search the kast; every argument a user can type is checked and reported in Dutch.
+
+    Practices that are network-only or unpublished are left out, from the counts too, unless
+    `include_hidden` (for curators and members of the network).
 
     >>> r = search("13b")
     >>> "damoclesbeleid" in [hit["id"] for hit in r.results]
@@ -171,6 +174,8 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     ix: SearchIndex = opened.index
     query = " ".join((query or "").split())[:500]
     base, chosen = _filter(ix, kind, facets)
+    if not include_hidden:
+        base &= ~ix.hidden
     expanded = concepts_in(query, ix.labels) if query else []
     concept_bits = 0
     for c in expanded:
@@ -244,7 +249,7 @@ def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opene
         raise SearchError(f"geen item '{item_id}' in de zoekindex")
     own = ix.stored([n])[n]
     mine = own["concepts"]
-    candidates = ix.kind_bits["praktijk"] | ix.kind_bits["instrument"]
+    candidates = (ix.kind_bits["praktijk"] | ix.kind_bits["instrument"]) & ~ix.hidden
     shared = 0
     for c in mine - {item_id}:
         shared |= ix.concepts.get(c, 0)

@@ -74,7 +74,10 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     word_df: dict[str, int] = defaultdict(int)
     families: dict[tuple[str, str], list[int]] = defaultdict(list)
     doc_rows, fts_rows, term_sets = [], [], []
+    hidden = set(meta.get("hidden", ()))
     for n, doc in enumerate(docs):
+        if doc.id in hidden:
+            families["hidden", "ja"].append(n)
         texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
         analysed = [words(t) for t in texts]
         fts_rows.append((n, *(" ".join(stem(w) for w in ws) for ws in analysed)))
@@ -153,11 +156,14 @@ class SearchIndex:
         self.number = {doc_id: n for n, doc_id in enumerate(self.ids)}
         self.all = (1 << len(self.ids)) - 1
         self.concepts: dict[str, int] = {}
+        self.hidden = 0     # practices the public may not see (network-only, unpublished)
         self.facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         for family, value, blob in db.execute("SELECT family, value, bits FROM bits"):
             bits = int.from_bytes(blob, "little")
             if family == "concept":
                 self.concepts[value] = bits
+            elif family == "hidden":
+                self.hidden = bits
             else:
                 self.facets[family[2:]][value] = bits
         self.kind_bits = {kind: self.facets["soort"].get(kind, 0) for kind in KIND_ORDER}

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
+from ..links import hidden
 from ..loader import load
 from . import index as search_index
 from .analysis import stems
 from .documents import DocumentBuilder
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 @dataclass
@@ -113,7 +114,8 @@ class IndexStore:
         names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
         tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
         search_index.write(tmp / search_index.FILE, docs,
-                           {"labels": labels, "names": names, "places": sorted(builder.places())}, progress)
+                           {"labels": labels, "names": names, "places": sorted(builder.places()),
+                            "hidden": sorted(hidden(kast))}, progress)
         target = self.root / fingerprint
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
