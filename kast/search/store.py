@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .. import config
 from ..links import hidden
-from ..loader import load
+from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
 from .documents import DocumentBuilder
@@ -64,8 +64,11 @@ class IndexStore:
 
     # ------------------------------------------------------------------ opening
 
-    def open(self, progress=None) -> OpenIndex:
-        """A usable index for the current data, rebuilding it when needed."""
+    def open(self, progress=None, kast: Kast | None = None) -> OpenIndex:
+        """A usable index for the current data, rebuilding it when needed.
+
+        `kast`, when the caller has already loaded this data folder, saves loading it a second time.
+        """
         fingerprint = self.fingerprint()
         current = self._current()
         if current == fingerprint:
@@ -87,21 +90,21 @@ class IndexStore:
                 opened = self._open(self._current())
                 if opened:
                     return opened
-            self._build(fingerprint, progress)
+            self._build(fingerprint, progress, kast)
         return self._open(fingerprint)
 
     # ------------------------------------------------------------------ building
 
-    def rebuild(self, progress=None) -> OpenIndex:
+    def rebuild(self, progress=None, kast: Kast | None = None) -> OpenIndex:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             fingerprint = self.fingerprint()
-            self._build(fingerprint, progress)
+            self._build(fingerprint, progress, kast)
         return self._open(fingerprint)
 
-    def _build(self, fingerprint: str, progress=None) -> None:
-        kast = load(self.data_dir, base=self.base, shacl=False)
+    def _build(self, fingerprint: str, progress=None, kast: Kast | None = None) -> None:
+        kast = kast or load(self.data_dir, base=self.base, shacl=False)
         builder = DocumentBuilder(kast)
         docs = builder.build()
         labels: dict[str, list[str]] = {}
