@@ -1,0 +1,416 @@
+"""The state behind the network pages: query parameters, and the maps, peer networks, layouts and
+metrics built once per process and filter combination.
+
+Building the actor map, laying it out and computing betweenness take from half a second (shipped data)
+to many seconds (a 10,000-practice corpus), so every result is kept in a small LRU cache on the
+site (one per loaded data set: the kast does not change while it is served). Metrics of a large view
+are computed in a background thread; until they are ready the page says so.
+"""
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from kast.network import (NODE_TYPES, NetworkError, actor_map, filter_map, focus, meeting_groups, metrics, path,
+                          peer_network, resolve_node, search_nodes, select_peers, text_rows, vis_data)
+
+LEVELS = ("landelijk", "regionaal", "lokaal", "maatschappelijk")
+MAX_TEXT = 200                  # longest free text we accept in a parameter
+SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
+CACHE_BUDGET = 2_000_000        # nodes + edges held by cached views (the base graphs are kept apart)
+SEED = 42
+
+
+class BadParameter(ValueError):
+    """A parameter with a wrong value (400)."""
+
+
+class NotFound(LookupError):
+    """A node that is not in the map, or no path between two nodes (404)."""
+
+
+# --------------------------------------------------------------------------- cache
+
+class State:
+    """Per loaded kast: the base graphs, an LRU of views and the metrics (computed once per view)."""
+
+    def __init__(self, site):
+        self.site = site
+        self._lock = threading.Lock()
+        self._base: dict = {}
+        self._lru: OrderedDict = OrderedDict()
+        self._weight = 0
+        self._pending: dict = {}        # key → lock of the request computing it
+        self._background: set = set()   # metrics keys being computed in a thread
+
+    def get(self, key, compute, weight=lambda value: 1):
+        """The cached value for key; the first request computes it, concurrent ones wait for it."""
+        with self._lock:
+            if key in self._lru:
+                self._lru.move_to_end(key)
+                return self._lru[key][0]
+            lock = self._pending.setdefault(key, threading.Lock())
+        with lock:
+            with self._lock:
+                if key in self._lru:
+                    return self._lru[key][0]
+            try:
+                value = compute()
+                self._store(key, value, weight(value))
+            finally:
+                with self._lock:
+                    self._pending.pop(key, None)
+            return value
+
+    def _store(self, key, value, weight: int) -> None:
+        with self._lock:
+            self._lru[key] = (value, weight)
+            self._weight += weight
+            while self._weight > CACHE_BUDGET and len(self._lru) > 1:
+                _, (_, w) = self._lru.popitem(last=False)
+                self._weight -= w
+
+    def peek(self, key):
+        with self._lock:
+            entry = self._lru.get(key)
+            return entry[0] if entry else None
+
+    def base(self, key, compute):
+        """A graph every view starts from, kept for the life of the process."""
+        with self._lock:
+            if key in self._base:
+                return self._base[key]
+        value = self.get(("basis",) + key, compute, lambda G: 0)
+        with self._lock:
+            self._base.setdefault(key, value)
+        return value
+
+    def metrics(self, key, G):
+        """Metrics of a view, or None while a thread computes them (large views only)."""
+        key = ("maten",) + key
+        done = self.peek(key)
+        if done is not None:
+            return done
+        if G.number_of_nodes() <= SYNC_NODES and G.number_of_edges() <= SYNC_EDGES:
+            return self.get(key, lambda: metrics(G, seed=SEED))
+        with self._lock:
+            if key in self._background:
+                return None
+            self._background.add(key)
+
+        def work():
+            try:
+                self.get(key, lambda: metrics(G, seed=SEED))
+            finally:
+                with self._lock:
+                    self._background.discard(key)
+
+        threading.Thread(target=work, name="kast-netwerkmaten", daemon=True).start()
+        return None
+
+
+_states_lock = threading.Lock()
+
+
+def state_of(site) -> State:
+    with _states_lock:
+        state = getattr(site, "_netwerk_state", None)
+        if state is None:
+            state = site._netwerk_state = State(site)
+        return state
+
+
+def graph_weight(entry) -> int:
+    G = entry[0] if isinstance(entry, tuple) else entry
+    return G.number_of_nodes() + G.number_of_edges()
+
+
+def base_map(state: State):
+    """The actor map without practices the public may not see."""
+    def build():
+        G = actor_map(state.site.kast)
+        G.remove_nodes_from([n for n in list(G) if n in state.site.hidden])
+        return G
+    return state.base(("kaart",), build)
+
+
+def base_peers(state: State, everyone: bool):
+    return state.base(("peers", everyone), lambda: peer_network(state.site.kast, include_all=everyone))
+
+
+# --------------------------------------------------------------------------- parameters
+
+def _text(args, name: str) -> str | None:
+    value = (args.get(name) or "").strip()
+    if len(value) > MAX_TEXT:
+        raise BadParameter(f"De waarde van '{name}' is te lang (hoogstens {MAX_TEXT} tekens).")
+    return value or None
+
+
+def _int(args, name: str, default, low: int, high: int, message: str):
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadParameter(message.format(value=raw))
+    return int(raw)
+
+
+def _choice(value, options: dict, what: str):
+    if value is not None and value not in options:
+        raise BadParameter(f"Onbekende {what} '{value}': kies er een uit de lijst.")
+    return value
+
+
+@dataclass(frozen=True)
+class MapQuery:
+    types: tuple | None = None
+    theme: str | None = None
+    instrument: str | None = None
+    region: str | None = None
+    levels: tuple | None = None
+    focus: str | None = None
+    depth: int = 1
+    source: str | None = None
+    target: str | None = None
+    search: str | None = None
+
+    def filter_key(self) -> tuple:
+        return (self.types, self.theme, self.instrument, self.region, self.levels)
+
+    def pairs(self, **changes) -> list[tuple[str, str]]:
+        q = self.__dict__ | changes
+        out = [("soort", t) for t in q["types"] or ()]
+        out += [(n, q[k]) for n, k in (("thema", "theme"), ("instrument", "instrument"), ("regio", "region")) if q[k]]
+        out += [("niveau", v) for v in q["levels"] or ()]
+        if q["focus"]:
+            out += [("focus", q["focus"]), ("diepte", str(q["depth"]))]
+        out += [(n, q[k]) for n, k in (("van", "source"), ("naar", "target"), ("zoek", "search")) if q[k]]
+        return out
+
+
+def map_options(state: State) -> dict:
+    """What the form offers, from the map itself: {theme|instrument|region: {id: label}}."""
+    def build():
+        G = base_map(state)
+        by_label = lambda ids: dict(sorted(((i, G.nodes[i]["label"]) for i in ids), key=lambda kv: kv[1].casefold()))  # noqa: E731
+        riecs = {d.get("riec") for _, d in G.nodes(data=True)} & set(G)
+        return {
+            "theme": by_label(n for n, d in G.nodes(data=True) if d["kind"] in ("thema", "ambitie")),
+            "instrument": by_label(n for n, d in G.nodes(data=True) if d["kind"] == "instrument"),
+            "region": by_label([n for n, d in G.nodes(data=True) if d["type"] == "provincie"] + sorted(riecs)),
+        }
+    return state.get(("opties", "kaart"), build)
+
+
+def parse_map(args, state: State) -> MapQuery:
+    options = map_options(state)
+    types = tuple(sorted({t for t in args.getlist("soort") if t}))
+    for t in types:
+        _choice(t, NODE_TYPES, "soort")
+    levels = tuple(sorted({v for v in args.getlist("niveau") if v}))
+    for v in levels:
+        _choice(v, dict.fromkeys(LEVELS), "niveau")
+    depth = _int(args, "diepte", 1, 1, 3, "De diepte moet 1, 2 of 3 zijn, niet {value}.")
+    source, target = _text(args, "van"), _text(args, "naar")
+    if bool(source) != bool(target):
+        raise BadParameter("Vul voor een pad zowel 'van' als 'naar' in.")
+    return MapQuery(
+        types=types if types and set(types) != set(NODE_TYPES) else None,
+        theme=_choice(_text(args, "thema"), options["theme"], "thema"),
+        instrument=_choice(_text(args, "instrument"), options["instrument"], "instrument"),
+        region=_choice(_text(args, "regio"), options["region"], "regio"),
+        levels=levels if levels and set(levels) != set(LEVELS) else None,
+        focus=_text(args, "focus"), depth=depth, source=source, target=target, search=_text(args, "zoek"))
+
+
+@dataclass(frozen=True)
+class PeerQuery:
+    theme: str | None = None
+    region: str | None = None
+    instrument: str | None = None
+    everyone: bool = False
+    size: int | None = None
+
+    def key(self) -> tuple:
+        return (self.theme, self.region, self.instrument, self.everyone)
+
+    def pairs(self, **changes) -> list[tuple[str, str]]:
+        q = self.__dict__ | changes
+        out = [(n, q[k]) for n, k in (("thema", "theme"), ("regio", "region"), ("instrument", "instrument")) if q[k]]
+        if q["everyone"]:
+            out.append(("alle", "1"))
+        if q["size"]:
+            out.append(("grootte", str(q["size"])))
+        return out
+
+
+def peer_options(state: State) -> dict:
+    """What the peer form offers: every theme, and the instruments and regions some municipality has."""
+    def build():
+        G = base_peers(state, True)
+        labels = G.graph["labels"]
+        names = lambda ids: dict(sorted(((i, labels.get(i, i)) for i in set(ids)), key=lambda kv: kv[1].casefold()))  # noqa: E731
+        nodes = [d for _, d in G.nodes(data=True)]
+        return {"theme": names(G.graph["concepts"]),
+                "instrument": names(i for d in nodes for i in d.get("instruments", ())),
+                "region": names(r for d in nodes for r in d.get("regions", ()))}
+    return state.get(("opties", "peers"), build)
+
+
+def parse_peers(args, state: State, size_default=None) -> PeerQuery:
+    options = peer_options(state)
+    size = _int(args, "grootte", size_default, 2, 20, "De groepsgrootte moet een getal van 2 tot en met 20 zijn, niet '{value}'.")
+    return PeerQuery(theme=_choice(_text(args, "thema"), options["theme"], "thema"),
+                     region=_choice(_text(args, "regio"), options["region"], "regio"),
+                     instrument=_choice(_text(args, "instrument"), options["instrument"], "instrument"),
+                     everyone=(args.get("alle") or "") in ("1", "ja", "on", "true"), size=size)
+
+
+# --------------------------------------------------------------------------- the actor map
+
+def pick(G, text: str):
+    """A node by id or name (resolve_node), or else by an exact other name such as 'VNG'."""
+    try:
+        return resolve_node(G, text)
+    except NetworkError as error:
+        hits = search_nodes(G, text, limit=2)
+        exact = [h for h in hits if text.casefold() in (a.casefold() for a in G.nodes[h].get("aliases") or ())]
+        if len(exact) == 1:
+            return exact[0]
+        raise NotFound(str(error)) from None
+
+
+@dataclass
+class MapView:
+    query: MapQuery
+    G: object            # the graph shown (filtered, focused)
+    vis: dict            # vis_data of G (cached)
+    key: tuple
+    focus: str | None = None
+    steps: list | None = None
+    found: list | None = None
+    highlight: dict | None = None
+
+
+def filtered_map(state: State, q: MapQuery):
+    base = base_map(state)
+    if q.filter_key() == (None,) * 5:
+        return base
+
+    def build():
+        H = filter_map(base, theme=q.theme, instrument=q.instrument, region=q.region, levels=q.levels)
+        if q.types is not None:
+            H = H.subgraph([n for n, t in H.nodes(data="type") if t in q.types]).copy()
+        return H
+    return state.get(("gefilterd",) + q.filter_key(), build, graph_weight)
+
+
+def map_view(state: State, q: MapQuery, title: str = "Actorenkaart") -> MapView:
+    F = filtered_map(state, q)
+    centre = pick(F, q.focus) if q.focus else None
+    steps = None
+    if q.source:
+        a, b = pick(F, q.source), pick(F, q.target)
+        try:
+            steps = state.get(("pad",) + q.filter_key() + (a, b), lambda: path(F, a, b))
+        except NetworkError as error:
+            raise NotFound(str(error)) from None
+    on_path = tuple(sorted({s.source for s in steps or ()} | {s.target for s in steps or ()}))
+    key = q.filter_key() + ((centre, q.depth, on_path) if centre else (None,))
+
+    def build():
+        G = F
+        if centre:
+            G = F.subgraph(set(focus(F, centre, q.depth)) | set(on_path)).copy()
+        return G, vis_data(G, seed=SEED, title=title)
+    G, vis = state.get(("beeld",) + key, build, graph_weight)
+    found = search_nodes(G, q.search, limit=20) if q.search else None
+    view = MapView(q, G, vis, key, centre, steps, found)
+    view.highlight = highlight(vis, [centre] if centre else [], steps or [], found or [])
+    return view
+
+
+def highlight(vis: dict, nodes: list, steps: list, found: list) -> dict:
+    """The nodes and edges to emphasise: the focus, the path (its edges in either direction), hits."""
+    pairs = {frozenset((s.source, s.target)) for s in steps}
+    ids = list(dict.fromkeys(list(nodes) + [s.source for s in steps] + [s.target for s in steps] + list(found)))
+    edges = [e["id"] for e in vis["edges"] if frozenset((e["from"], e["to"])) in pairs] if pairs else []
+    return {"nodes": [str(n) for n in ids], "edges": edges, "fit": bool(steps or found)}
+
+
+def top_nodes(m, n: int = 10) -> list:
+    """The n nodes with the most neighbours (ties: higher betweenness, then id)."""
+    return sorted(m.nodes.items(), key=lambda kv: (-kv[1]["degree"], -kv[1]["betweenness"], str(kv[0])))[:n]
+
+
+def table_rows(state: State, view: MapView) -> list:
+    return state.get(("rijen", "kaart") + view.key, lambda: text_rows(view.G), lambda rows: len(rows) + 1)
+
+
+# --------------------------------------------------------------------------- the peer network
+
+@dataclass
+class PeerView:
+    query: PeerQuery
+    base: object
+    G: object
+    vis: dict
+    key: tuple
+    groups: list | None = None
+
+
+def peer_view(state: State, q: PeerQuery, title: str = "Netwerk van gemeenten") -> PeerView:
+    base = base_peers(state, q.everyone)
+
+    def build():
+        G = select_peers(base, theme=q.theme, region=q.region, instrument=q.instrument)
+        vis = vis_data(G, seed=SEED, title=title)
+        explain_edges(G, vis)
+        return G, vis
+    G, vis = state.get(("peerbeeld",) + q.key(), build, graph_weight)
+    groups = None
+    if q.size:
+        groups = state.get(("groepen",) + q.key() + (q.size,), lambda: meeting_groups(
+            base, q.size, seed=SEED, theme=q.theme, region=q.region, instrument=q.instrument))
+    return PeerView(q, base, G, vis, q.key(), groups)
+
+
+def shared_names(G, data: dict, limit: int | None = 3) -> list[tuple[str, list[str]]]:
+    """What two municipalities share, by name: [(Dutch heading, names)]."""
+    labels = G.graph.get("labels", {})
+    out = []
+    for attr, title in (("sharedPractices", "praktijken"), ("sharedInstruments", "instrumenten"),
+                        ("sharedThemes", "thema's")):
+        items = [labels.get(i, i) for i in data.get(attr) or ()]
+        if items:
+            out.append((title, items[:limit] + ([f"en nog {len(items) - limit}"] if limit and len(items) > limit else [])))
+    return out
+
+
+def explain_edges(G, vis: dict) -> None:
+    """Edge tooltips (plain text) that say why two municipalities are linked and how strongly."""
+    for edge in vis["edges"]:
+        data = G.edges[edge["from"], edge["to"]]
+        lines = [edge["title"], f"gewicht {data.get('weight', 0):g}".replace(".", ",")]
+        lines += [f"gedeelde {title}: {', '.join(names)}" for title, names in shared_names(G, data)]
+        edge["title"] = "\n".join(lines)
+
+
+def with_groups(vis: dict, groups: list | None) -> dict:
+    """vis data whose node tooltips also name the proposed group (a copy; the cache stays clean)."""
+    if not groups:
+        return vis
+    number = {m: g.number for g in groups for m in g.members}
+    nodes = [dict(n, title=n["title"] + f"\ngroep {number[n['id']]}") if n["id"] in number else n for n in vis["nodes"]]
+    return dict(vis, nodes=nodes)
+
+
+def peer_edges(G) -> list[dict]:
+    """All edges, heaviest first, with their reason: the text alternative of the peer network."""
+    out = []
+    for u, v, d in G.edges(data=True):
+        a, b = sorted((u, v), key=lambda n: G.nodes[n].get("label", n))
+        out.append({"a": a, "b": b, "aName": G.nodes[a].get("label", a), "bName": G.nodes[b].get("label", b),
+                    "weight": d.get("weight", 0.0), "reason": d.get("reason", ""), "shared": shared_names(G, d, None)})
+    out.sort(key=lambda e: (-e["weight"], e["aName"], e["bName"]))
+    return out
