@@ -28,13 +28,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import api, entities, linkeddata, pages
+    from . import api, entities, linkeddata, maps, maps_api, pages
     from .templating import register as register_templating
 
     register_templating(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)
+    app.register_blueprint(maps.bp)       # /kaart and /netwerk (issue 5)
+    app.register_blueprint(maps_api.bp)
     app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
     errors.register(app)
     security.register(app)
