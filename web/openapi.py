@@ -133,6 +133,8 @@ def document(site) -> dict:
                             "schema": {"type": "string", "pattern": ID_PATTERN, "maxLength": 120}}],
             "responses": {"200": _response(f"Eén {c.singular} met velden, relaties in beide richtingen en bronnen",
                                            "Entiteit"), "404": PROBLEM_404}}}
+    from .maps_api import openapi_paths   # the network views (issue 5)
+    paths.update(openapi_paths())
     return {
         "openapi": "3.0.3",
         "info": {"title": "De Apothekerskast API", "version": API_VERSION,
@@ -142,7 +144,7 @@ def document(site) -> dict:
                  "contact": {"name": "VNG", "url": "https://vng.nl"},
                  "license": {"name": "EUPL-1.2"}},
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS],
+        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
         "paths": paths,
         "components": {"schemas": SCHEMAS},
     }
