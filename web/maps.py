@@ -44,12 +44,13 @@ def state() -> data.State:
 
 @lru_cache(maxsize=1)
 def csp() -> str:
-    """The site's policy plus the hashes of vis-network's own <style> blocks."""
-    head = VIS_JS.read_text(encoding="utf-8")[:20_000] if VIS_JS.exists() else ""
-    blocks = [m[1:-1] for m in re.findall(r"""\bA\(("[^"\\]*"|'[^'\\]*')\)""", head)]
+    """The site's policy plus the hashes of vis-network's own <style> blocks (the CSS strings it passes
+    to its style injector) and of the empty <style> it inserts before filling it."""
+    js = VIS_JS.read_text(encoding="utf-8") if VIS_JS.exists() else ""
+    blocks = [""] + [m[1:-1] for m in re.findall(r"""[\w$]\(("(?:\.vis|div\.vis)[^"\\]*"|'(?:\.vis|div\.vis)[^'\\]*')\)""", js)]
     hashes = " ".join("'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
                       for b in blocks)
-    return CSP.replace("style-src 'self'", f"style-src 'self' {hashes}".rstrip())
+    return CSP.replace("style-src 'self'", f"style-src 'self' {hashes}")
 
 
 @bp.after_request
