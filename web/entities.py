@@ -24,6 +24,14 @@ PRACTICE_FACTS = ("soort", "periode.van", "periode.tot", "bewijsniveau", "effect
                   "context.kenmerken", "status", "gewijzigd")
 
 
+# Link groups that can grow long, and the list that shows all of them: group key → (page, facet).
+MORE = {"gebruiktInPraktijken": ("praktijken", "instrument"), "betrokkenBijPraktijken": ("praktijken", "actor"),
+        "contactVoorPraktijken": ("praktijken", "actor"), "bijDitThema": ("zoeken", "thema"),
+        "biedtAan": ("instrumenten", "actor"), "ondersteuntInstrumenten": ("instrumenten", "actor"),
+        "ontwikkelde": ("instrumenten", "actor"), "inDeProvincie": ("gemeenten", "provincie"),
+        "inDeRiecRegio": ("gemeenten", "riec")}
+
+
 class Unknown(LookupError):
     pass
 
@@ -65,6 +73,7 @@ def model(site, item_id: str) -> dict:
         "groups": groups, "sources": citations, "similar": alike,
         "sameAs": [str(o) for o in kast.graph.objects(item.iri, OWL.sameAs) if isinstance(o, URIRef)],
         "file": item.entry.file,
+        "more": {key: url_for(f"pages.{page}", **{facet: item_id}) for key, (page, facet) in MORE.items()},
     }
     if item.kind == "praktijk":
         worst = (item.iri, kast.vocab.kast.practiceKind, kast.vocab.concept("praktijksoort", "worst")) in kast.graph

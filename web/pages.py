@@ -25,18 +25,22 @@ def alternate(endpoint: str, **values) -> str:
 @bp.get("/")
 def home():
     s = site()
+    context = s.cached("home", lambda: _home_context(s))   # the data does not change within a process
+    return render_template("home.html", alternate=url_for("api.root"), **context)
+
+
+def _home_context(s) -> dict:
     practices = search("", kind="praktijk", limit=1, opened=s.opened())
     facets = {name: counts for name, counts in practices.facets.items()}
     schemes = listing(s.kast, ("begrippenkader",), (), size=100)["results"]
     actor_types = listing(s.kast, BY_NAME["actoren"].kinds, ("actorsoort",), size=1)["facets"]["actorsoort"]
-    return render_template(
-        "home.html", stats=s.stats, public_practices=s.stats["practices"]["total"] - len(s.hidden),
+    return dict(
+        stats=s.stats, public_practices=s.stats["practices"]["total"] - len(s.hidden),
         schemes=schemes, actor_types=actor_types,
         instruments=[c for c in facets.get("instrument", []) if c["value"] != "_geen"][:10],
         provinces=[c for c in facets.get("provincie", []) if c["value"] != "_geen"],
         riecs=[c for c in facets.get("riec", []) if c["value"] != "_geen"],
-        recent=recent(s.kast, 8, s.hidden, s.data_dir),
-        alternate=url_for("api.root"))
+        recent=recent(s.kast, 8, s.hidden, s.data_dir))
 
 
 @bp.get("/zoeken")

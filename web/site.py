@@ -30,8 +30,9 @@ class Site:
         self.stats = stats(self.kast)
         self._opened = None
         self._dumps: dict[str, bytes] = {}
+        self._cache: dict[str, object] = {}
         self._public = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()   # cached() may call opened()
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
 
     @classmethod
@@ -53,6 +54,13 @@ class Site:
             if self._opened is None or self._opened.stale:
                 self._opened = self.store.open()
             return self._opened
+
+    def cached(self, key: str, compute):
+        """A value computed once per process (the kast does not change while it is served)."""
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = compute()
+            return self._cache[key]
 
     def public(self, item_id: str) -> bool:
         return item_id in self.kast.items and item_id not in self.hidden
