@@ -156,7 +156,7 @@ def kaart_tabel():
     context = _map_context(view)
     if view:
         rows = data.table_rows(state(), view)
-        context.update(paging(rows, view.query.pairs()))
+        context.update(paging(rows, view.query.pairs()), metrics=state().metrics(("kaart",) + view.key, view.G))
     return render("kaart_tabel.html", status, error=error, **context)
 
 
@@ -240,7 +240,7 @@ def netwerk_tabel():
     context = _peer_context(view)
     if view:
         edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), lambda e: len(e) + 1)
-        context.update(paging(edges, view.query.pairs()))
+        context.update(paging(edges, view.query.pairs()), metrics=state().metrics(("peers",) + view.key, view.G))
     return render("netwerk_tabel.html", status, error=error, **context)
 
 

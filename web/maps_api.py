@@ -27,8 +27,9 @@ def _links(G, node) -> dict:
 def _view_links(pairs, api: str, html: str, table: str, export: str) -> dict:
     links = {"self": {"href": with_query(url_for(api), pairs)}, "html": {"href": with_query(url_for(html), pairs)},
              "tabel": {"href": with_query(url_for(table), pairs)}}
-    for ext in EXPORTS:
-        links[ext.replace(".csv", "")] = {"href": with_query(url_for(export, formaat=ext), pairs)}
+    for ext in EXPORTS:   # gexf, graphml, knopen, randen, offline
+        name = "offline" if ext == "html" else ext.replace(".csv", "")
+        links[name] = {"href": with_query(url_for(export, formaat=ext), pairs)}
     return links
 
 
@@ -154,15 +155,19 @@ def openapi_paths() -> dict:
     """The three resources for the OpenAPI document (web/openapi.py)."""
     from kast.network import NODE_TYPES
 
+    maps, peers_ = data.map_options(state()), data.peer_options(state())
+    ids = lambda options: {"type": "string", "enum": list(options)}  # noqa: E731
     problem_ = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Probleem"}}}}
     ok = lambda text: {"description": text, "content": {"application/json": {"schema": {"type": "object"}}}}  # noqa: E731
-    peers = [_param("thema", "Id van een thema of ambitie"), _param("regio", "Id van een provincie of RIEC-regio"),
-             _param("instrument", "Id van een instrument"),
+    peers = [_param("thema", "Id van een thema of ambitie", ids(peers_["theme"])),
+             _param("regio", "Id van een provincie of RIEC-regio", ids(peers_["region"])),
+             _param("instrument", "Id van een instrument", ids(peers_["instrument"])),
              _param("alle", "1 = ook gemeenten zonder praktijk", {"type": "string", "enum": ["1"]}),
              _param("grootte", "Groepsgrootte voor voorstellen van groepen", {"type": "integer", "minimum": 2, "maximum": 20})]
     kaart = [_param("soort", "Soorten knooppunten", {"type": "string", "enum": list(NODE_TYPES)}, many=True),
-             _param("thema", "Id van een thema of ambitie"), _param("instrument", "Id van een instrument"),
-             _param("regio", "Id van een provincie of RIEC-regio"),
+             _param("thema", "Id van een thema of ambitie", ids(maps["theme"])),
+             _param("instrument", "Id van een instrument", ids(maps["instrument"])),
+             _param("regio", "Id van een provincie of RIEC-regio", ids(maps["region"])),
              _param("niveau", "Niveau van actoren", {"type": "string", "enum": list(data.LEVELS)}, many=True),
              _param("focus", "Id of naam van het knooppunt in het midden"),
              _param("diepte", "Stappen rond de focus", {"type": "integer", "minimum": 1, "maximum": 3}),

@@ -18,6 +18,7 @@ MAX_TEXT = 200                  # longest free text we accept in a parameter
 SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
 CACHE_BUDGET = 2_000_000        # nodes + edges held by cached views (the base graphs are kept apart)
 SEED = 42
+MAX_EDGES = 3000                # edges drawn per view (the heaviest); text version and exports have all
 
 
 class BadParameter(ValueError):
@@ -322,7 +323,7 @@ def map_view(state: State, q: MapQuery, title: str = "Actorenkaart") -> MapView:
         G = F
         if centre:
             G = F.subgraph(set(focus(F, centre, q.depth)) | set(on_path)).copy()
-        return G, vis_data(G, seed=SEED, title=title)
+        return G, vis_data(G, seed=SEED, title=title, max_edges=MAX_EDGES)
     G, vis = state.get(("beeld",) + key, build, graph_weight)
     found = search_nodes(G, q.search, limit=20) if q.search else None
     view = MapView(q, G, vis, key, centre, steps, found)
@@ -364,7 +365,7 @@ def peer_view(state: State, q: PeerQuery, title: str = "Netwerk van gemeenten") 
 
     def build():
         G = select_peers(base, theme=q.theme, region=q.region, instrument=q.instrument)
-        vis = vis_data(G, seed=SEED, title=title)
+        vis = vis_data(G, seed=SEED, title=title, max_edges=MAX_EDGES)
         explain_edges(G, vis)
         return G, vis
     G, vis = state.get(("peerbeeld",) + q.key(), build, graph_weight)
@@ -377,11 +378,13 @@ def peer_view(state: State, q: PeerQuery, title: str = "Netwerk van gemeenten") 
 
 def shared_names(G, data: dict, limit: int | None = 3) -> list[tuple[str, list[str]]]:
     """What two municipalities share, by name: [(Dutch heading, names)]."""
-    labels = G.graph.get("labels", {})
+    labels, spec = G.graph.get("labels", {}), G.graph.get("specificity", {})
     out = []
     for attr, title in (("sharedPractices", "praktijken"), ("sharedInstruments", "instrumenten"),
                         ("sharedThemes", "thema's")):
-        items = [labels.get(i, i) for i in data.get(attr) or ()]
+        # the most telling first: what few municipalities share says more than what all have
+        ids = sorted(data.get(attr) or (), key=lambda i: (-spec.get(i, 1.0), labels.get(i, i)))
+        items = [labels.get(i, i) for i in ids]
         if items:
             out.append((title, items[:limit] + ([f"en nog {len(items) - limit}"] if limit and len(items) > limit else [])))
     return out
