@@ -193,13 +193,11 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, serve_data: Pa
 
     from web import create_app
 
-    from .search import IndexStore
-
     data = serve_data or ctx.obj["data"]
-    opened = IndexStore(data_dir=data, base=ctx.obj["base"]).open()   # built now, not for the first visitor
+    app = create_app({"KAST_DATA": data, "KAST_BASE_IRI": ctx.obj["base"]})
+    opened = app.extensions["kast"].opened()   # the index is built now, not for the first visitor
     if opened.message:
         click.echo(f"let op: {opened.message}", err=True)
-    app = create_app({"KAST_DATA": data, "KAST_BASE_IRI": ctx.obj["base"]})
     click.echo(f"De kast draait op http://{host}:{port}/ (stoppen met Ctrl+C)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="apothekerskast")
 

@@ -24,9 +24,10 @@ _sites_lock = threading.Lock()
 class Site:
     def __init__(self, data_dir: Path, index_dir, base: str | None):
         self.data_dir = data_dir
+        self.store = IndexStore(index_dir, data_dir, base)
+        self.loaded_fingerprint = self.store.fingerprint()
         self.kast: Kast = load(data_dir, base=base, shacl=False)
         self.hidden: set[str] = hidden(self.kast)
-        self.store = IndexStore(index_dir, data_dir, base)
         self.stats = stats(self.kast)
         self._opened = None
         self._dumps: dict[str, bytes] = {}
@@ -52,7 +53,9 @@ class Site:
         """The search index, opened once; reopened only while it was a stale copy (being rebuilt)."""
         with self._lock:
             if self._opened is None or self._opened.stale:
-                self._opened = self.store.open()
+                # Index the graph already loaded, unless the files changed since it was loaded.
+                same = self.store.fingerprint() == self.loaded_fingerprint
+                self._opened = self.store.open(kast=self.kast if same else None)
             return self._opened
 
     def cached(self, key: str, compute):
