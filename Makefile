@@ -31,6 +31,7 @@ serve: $(STAMP)
 	$(BIN)/kast serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
+	bash scripts/install-browser.sh $(VENV)   # chromium for the browser tests, when missing
 	$(BIN)/pytest
 
 clean:
