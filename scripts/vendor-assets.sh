@@ -45,12 +45,12 @@ copy axe-core/axe.min.js                               axe-core/axe.min.js
 copy axe-core/LICENSE                                  axe-core/LICENSE
 copy axe-core/LICENSE-3RD-PARTY.txt                    axe-core/LICENSE-3RD-PARTY.txt
 
-# NL Design System: Utrecht component library CSS (EUPL-1.2) and the Utrecht design tokens
-# under the .utrecht-theme class (Gemeente Utrecht's own licence, see docs/vendored.md).
+# NL Design System: Utrecht component library CSS (EUPL-1.2) and the open "voorbeeld" design tokens
+# (EUPL-1.2) under the .voorbeeld-theme class. Utrecht's own tokens are not open-licensed.
 copy @utrecht/component-library-css/dist/index.css     utrecht/index.css
 copy @utrecht/component-library-css/LICENSE.md         utrecht/LICENSE-component-library-css.md
-copy @utrecht/design-tokens/dist/theme.css             utrecht/design-tokens.css
-copy @utrecht/design-tokens/LICENSE.md                 utrecht/LICENSE-design-tokens.md
+copy @nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css  utrecht/design-tokens.css
+copy @nl-design-system-unstable/voorbeeld-design-tokens/LICENSE.md      utrecht/LICENSE-design-tokens.md
 
 # The font the tokens name ("Noto Sans Variable"): only the latin and latin-ext subsets,
 # upright, variable weight; the @font-face rules point at files next to the CSS.

@@ -50,7 +50,7 @@ def test_every_page_keeps_the_rules(client, url):
     # no inline script or style, nothing from another host
     assert "<script" not in html and "<style" not in html and not re.search(r"\sstyle=", html)
     assert not re.search(r"""<(?:link|img|script)[^>]+(?:href|src)=["'](?:https?:)?//""", html)
-    assert "utrecht-theme" in doc.find_all("body")[0].get("class")
+    assert "voorbeeld-theme" in doc.find_all("body")[0].get("class")
     # the JSON twin
     alternates = [e for e in doc.find_all("link") if e.get("rel") == "alternate"]
     assert alternates, "geen JSON-tweeling"

@@ -40,7 +40,7 @@ def rdf_response(graph: Graph, mediatype: str):
         body = graph.serialize(format="json-ld", context=context, auto_compact=True)
     else:
         body = graph.serialize(format=fmt)
-    mimetype = "text/turtle; charset=utf-8" if fmt == "turtle" else mediatype
+    mimetype = "text/turtle" if fmt == "turtle" else mediatype   # Flask adds the charset to text/*
     response = current_app.response_class(body, mimetype=mimetype)
     response.headers["Vary"] = "Accept"
     return response
