@@ -300,7 +300,7 @@ def test_openapi_describes_the_network_resources(client, app):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     for path_ in ("/kaart", "/netwerk/groepen"):
         @given(case=schema[path_]["GET"].as_strategy())
-        @settings(max_examples=3, deadline=None, derandomize=True, database=None,
+        @settings(max_examples=2, deadline=None, derandomize=True, database=None,
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         def check(case):
             # a free-text focus that names no node is a documented 404, not a failure
