@@ -1,10 +1,16 @@
 """Timings of the networks (issue 5): build, groups, metrics, layout and exports.
 
-Usage: .venv/bin/python benchmarks/network.py [--corpus /tmp/corpus10k] [--repeat 3]
+Usage: .venv/bin/python benchmarks/network.py [--corpus /tmp/corpus10k] [--repeat 3] [--browser | --only-browser]
 
 Prints one Markdown table per data set (the real data/, and the synthetic corpus when present;
 make it with `kast generate-corpus --practices 10000 -o /tmp/corpus10k`). Each figure is the best
 of --repeat runs (one run for the corpus). Loading the kast itself is timed separately.
+
+--browser adds the draw time of the web pages /kaart and /netwerk in headless Chromium (Debian's
+/usr/bin/chromium through Playwright): from the start of the navigation to the moment kaart.js sets
+data-getekend after vis-network's first "afterDrawing" (performance.now() at that moment). The first
+visit builds map, layout and metrics on the server ("koud"); later visits come from the caches ("warm",
+best and median of --repeat).
 """
 import argparse
 import platform
@@ -82,16 +88,77 @@ def run(name: str, data_dir, repeat: int) -> None:
         print(f"| {what} | {seconds} | {detail} |")
 
 
+PAGES = ("/kaart", "/netwerk", "/netwerk?alle=1")
+
+
+def draw_times(name: str, data_dir, repeat: int) -> None:
+    """Draw times of the network pages in headless Chromium (see the module docstring)."""
+    import statistics
+    import tempfile
+    import threading
+
+    from playwright.sync_api import sync_playwright
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from web import create_app
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):
+            pass
+
+    start = time.perf_counter()
+    app = create_app({"KAST_DATA": str(data_dir) if data_dir else None, "KAST_INDEX": tempfile.mkdtemp()})
+    loaded = time.perf_counter() - start
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_port}"
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(origin) else route.abort())
+
+        def visit(path: str) -> tuple[float, dict]:
+            page.goto(origin + path, timeout=600_000)
+            page.wait_for_selector("#kaart[data-getekend]", state="attached", timeout=600_000)
+            info = page.evaluate("""() => { const d = JSON.parse(document.getElementById('kaart-data').textContent);
+                return {nodes: d.graaf.nodes.length, edges: d.graaf.edges.length,
+                        kb: Math.round(document.documentElement.outerHTML.length / 1024)}; }""")
+            return int(page.get_attribute("#kaart", "data-getekend-ms")) / 1000, info
+
+        for path in PAGES:
+            cold, info = visit(path)
+            warm = [visit(path)[0] for _ in range(repeat)]
+            rows.append((path, fmt(cold), fmt(min(warm)), fmt(statistics.median(warm)),
+                         f"{info['nodes']} knooppunten, {info['edges']} getekende verbindingen, pagina {info['kb']} kB"))
+        browser.close()
+    server.shutdown()
+    print(f"\n### Tekenen in Chromium: {name}\n")
+    print(f"App gestart (kast laden) in {fmt(loaded)}; tijd van navigatie tot de eerste tekening (data-getekend).\n")
+    print("| pagina | eerste bezoek (koud) | warm, beste | warm, mediaan | omvang |\n| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="/tmp/corpus10k")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--browser", action="store_true", help="ook de tekentijd van /kaart en /netwerk in Chromium")
+    parser.add_argument("--only-browser", action="store_true", help="alleen de tekentijd in Chromium")
     args = parser.parse_args()
     print(f"Python {platform.python_version()} op {platform.machine()}, {time.strftime('%Y-%m-%d')}")
-    run("Echte data (data/)", None, args.repeat)
-    if (Path(args.corpus) / "practices").is_dir():
-        run(f"Synthetisch corpus ({args.corpus})", args.corpus, 1)
-    else:
+    corpus = (Path(args.corpus) / "practices").is_dir()
+    if not args.only_browser:
+        run("Echte data (data/)", None, args.repeat)
+        if corpus:
+            run(f"Synthetisch corpus ({args.corpus})", args.corpus, 1)
+    if args.browser or args.only_browser:
+        draw_times("echte data (data/)", None, args.repeat)
+        if corpus:
+            draw_times(f"synthetisch corpus ({args.corpus})", args.corpus, args.repeat)
+    if not corpus:
         print(f"\n(geen corpus in {args.corpus}; maak het met `kast generate-corpus --practices 10000 -o {args.corpus}`)")
 
 

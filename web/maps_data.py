@@ -10,6 +10,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from rdflib.namespace import SKOS
+
 from kast.network import (NODE_TYPES, NetworkError, actor_map, filter_map, focus, meeting_groups, metrics, path,
                           peer_network, resolve_node, search_nodes, select_peers, text_rows, vis_data)
 
@@ -246,15 +248,20 @@ class PeerQuery:
 
 
 def peer_options(state: State) -> dict:
-    """What the peer form offers: every theme, and the instruments and regions some municipality has."""
+    """What the peer form offers: every theme, the instruments some municipality has a practice with,
+    and every province and RIEC region (read from the kast, so the network of all 342 is not needed)."""
     def build():
-        G = base_peers(state, True)
+        kast = state.site.kast
+        G = base_peers(state, False)
         labels = G.graph["labels"]
         names = lambda ids: dict(sorted(((i, labels.get(i, i)) for i in set(ids)), key=lambda kv: kv[1].casefold()))  # noqa: E731
-        nodes = [d for _, d in G.nodes(data=True)]
+        riecs = {kast.id_of(o) for o in kast.graph.objects(None, kast.vocab.kast.riecRegion)}
+        provinces = [i for i, item in kast.items.items() if item.kind == "provincie"]
+        for region in provinces + sorted(r for r in riecs if r):
+            labels.setdefault(region, str(kast.graph.value(kast.iri(region), SKOS.prefLabel) or region))
         return {"theme": names(G.graph["concepts"]),
-                "instrument": names(i for d in nodes for i in d.get("instruments", ())),
-                "region": names(r for d in nodes for r in d.get("regions", ()))}
+                "instrument": names(i for _, ins in G.nodes(data="instruments") for i in ins or ()),
+                "region": names(provinces + sorted(r for r in riecs if r))}
     return state.get(("opties", "peers"), build)
 
 
