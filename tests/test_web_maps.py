@@ -360,6 +360,23 @@ def test_edge_cap_is_said_on_the_page(client, site, monkeypatch):
     assert get(client, "/api/v1/kaart").get_json()["getoondeVerbindingen"] == 50
 
 
+def test_node_cap_keeps_the_best_connected_and_the_focus(client, site, monkeypatch):
+    monkeypatch.setattr(site, "_netwerk_state", State(site))
+    monkeypatch.setattr(maps_data, "MAX_NODES", 40)
+    html = get(client, "/kaart").get_data(as_text=True)
+    assert re.search(r"Getekend: de 40 best verbonden van de \d+ knooppunten", html)
+    assert "De tekstversie en de downloads bevatten alles." in html
+    data = page_data(html)
+    assert len(data["graaf"]["nodes"]) == 40 and set(data["graaf"]["urls"]) == {n["id"] for n in data["graaf"]["nodes"]}
+    assert "thema-integrale-aanpak" in data["graaf"]["urls"]   # the best connected node
+    body = get(client, "/api/v1/kaart").get_json()
+    assert body["getoondeKnooppunten"] == 40 and body["aantalKnooppunten"] > 300
+    assert len(nx.read_gexf(io.BytesIO(get(client, "/kaart/export.gexf").data))) == body["aantalKnooppunten"]
+    focused = page_data(get(client, "/kaart?focus=thema-integrale-aanpak&diepte=2&van=gm0106&naar=vng").get_data(as_text=True))
+    drawn = {n["id"] for n in focused["graaf"]["nodes"]}
+    assert len(drawn) == 40 and {"thema-integrale-aanpak", "gm0106", "vng"} <= drawn
+
+
 # --------------------------------------------------------------------------- hostile labels
 
 @pytest.fixture(scope="module")

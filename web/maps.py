@@ -74,13 +74,13 @@ def node_urls(G, key: tuple) -> dict:
     def build():
         return {str(n): url_for("entities.show", collection=BY_KIND[t].name, item_id=n)
                 for n, t in G.nodes(data="type") if t in BY_KIND}
-    return state().get(("urls",) + key, build, len)
+    return state().get(("urls",) + key, build, lambda urls: len(urls) // 10 + 1)
 
 
 def page_json(key: tuple, vis: dict, G, highlight: dict | None) -> str:
     """The JSON block kaart.js draws from; the large part is serialised once per view."""
     graph = state().get(("json",) + key, lambda: safe_json(
-        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), len)
+        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), data.text_weight)
     return '{"graaf": ' + graph + ', "nadruk": ' + safe_json(highlight or {}) + "}"
 
 
@@ -144,7 +144,7 @@ def actorenkaart():
     context = _map_context(view)
     if view:
         context.update(
-            data_json=page_json(("kaart",) + view.key, view.vis, view.G, view.highlight),
+            data_json=page_json(("kaart",) + view.key, view.vis, view.drawn, view.highlight),
             metrics=state().metrics(("kaart",) + view.key, view.G),
             description=describe(view.vis, "Actorenkaart", context["table_url"]))
     return render("kaart.html", status, error=error, **context)
@@ -192,7 +192,7 @@ def export(G, vis: dict, formaat: str, title: str, key: tuple, extra: str = ""):
         return nodes_csv(G)
     if formaat == "randen.csv":
         return edges_csv(G)
-    rows = state().get(("rijen",) + key, lambda: data.text_rows(G), lambda r: len(r) + 1)   # same key as the table
+    rows = state().get(("rijen",) + key, lambda: data.text_rows(G), data.rows_weight)   # same key as the table
     page = offline_html(dict(vis, rows=rows), title=title)
     return page.replace("<details>", extra + "<details>", 1) if extra else page
 
@@ -228,7 +228,7 @@ def gemeenten():
     if view:
         vis = data.with_groups(view.vis, view.groups)
         key = ("peers",) + view.key + ((view.query.size,) if view.groups else ())
-        context.update(data_json=page_json(key, vis, view.G, None),
+        context.update(data_json=page_json(key, vis, view.drawn, None),
                        metrics=state().metrics(("peers",) + view.key, view.G),
                        description=describe(vis, "Netwerk van gemeenten", context["table_url"]))
     return render("netwerk.html", status, error=error, **context)
@@ -239,7 +239,7 @@ def netwerk_tabel():
     view, error, status = _peer_request(request.args)
     context = _peer_context(view)
     if view:
-        edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), lambda e: len(e) + 1)
+        edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), data.rows_weight)
         context.update(paging(edges, view.query.pairs()), metrics=state().metrics(("peers",) + view.key, view.G))
     return render("netwerk_tabel.html", status, error=error, **context)
 

@@ -6,7 +6,7 @@ from flask import Blueprint, request, url_for
 from . import maps_data as data
 from .errors import API_VERSION, json_response, problem
 from .kinds import BY_KIND
-from .maps import EXPORTS, node_urls, state
+from .maps import EXPORTS, state
 from .templating import with_query
 
 bp = Blueprint("netwerk_api", __name__, url_prefix="/api/v1")
@@ -44,10 +44,11 @@ def _metrics(m) -> dict:
                          "participatie": b["participation"], "gemeenschappen": b["communities"]} for b in m.bridges]}
 
 
-def _graph(vis: dict, G, urls: dict) -> dict:
+def _graph(vis: dict, G) -> dict:
     return {
-        "aantalKnooppunten": vis["meta"]["nodes"], "aantalVerbindingen": vis["meta"]["allEdges"],
-        "getoondeVerbindingen": vis["meta"]["edges"], "melding": vis["meta"]["note"] or None,
+        "aantalKnooppunten": G.number_of_nodes(), "aantalVerbindingen": G.number_of_edges(),
+        "getoondeKnooppunten": vis["meta"]["nodes"], "getoondeVerbindingen": vis["meta"]["edges"],
+        "melding": vis["meta"]["note"] or None,
         "legenda": [{"type": i["type"], "naam": i["label"], "aantal": i["count"], "kleur": i["color"],
                      "vorm": i["shape"]} for i in vis["legend"]],
         "knooppunten": [{"id": n["id"], "naam": G.nodes[n["id"]].get("label", n["id"]), "type": n["group"],
@@ -73,7 +74,7 @@ def kaart():
             "filters": {"soort": list(q.types or ()), "thema": q.theme, "instrument": q.instrument, "regio": q.region,
                         "niveau": list(q.levels or ()), "focus": view.focus, "diepte": q.depth if view.focus else None,
                         "van": q.source, "naar": q.target, "zoek": q.search}}
-    body.update(_graph(view.vis, G, node_urls(G, ("kaart",) + view.key)))
+    body.update(_graph(view.vis, G))
     body["pad"] = None if view.steps is None else [
         {"van": s.source, "naar": s.target, "relatie": s.relation, "zin": s.text(G)} for s in view.steps]
     body["gevonden"] = None if view.found is None else [
@@ -109,7 +110,7 @@ def netwerk():
             "filters": {"thema": q.theme, "regio": q.region, "instrument": q.instrument, "alle": q.everyone,
                         "grootte": q.size},
             "gewichten": dict(view.base.graph.get("weights", {}))}
-    body.update(_graph(data.with_groups(view.vis, view.groups), G, node_urls(G, ("peers",) + view.key)))
+    body.update(_graph(data.with_groups(view.vis, view.groups), G))
     labels = view.base.graph.get("labels", {})
     for edge in body["verbindingen"]:
         d = G.edges[edge["van"], edge["naar"]]

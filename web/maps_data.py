@@ -18,9 +18,11 @@ from kast.network import (NODE_TYPES, NetworkError, actor_map, filter_map, focus
 LEVELS = ("landelijk", "regionaal", "lokaal", "maatschappelijk")
 MAX_TEXT = 200                  # longest free text we accept in a parameter
 SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
-CACHE_BUDGET = 2_000_000        # nodes + edges held by cached views (the base graphs are kept apart)
+CACHE_BUDGET = 600_000          # "elements" held by cached views: nodes + edges of graphs, rows, 200 characters
+                                # of JSON (a full 10k-corpus view is ~120,000); the base graphs are kept apart
 SEED = 42
 MAX_EDGES = 3000                # edges drawn per view (the heaviest); text version and exports have all
+MAX_NODES = 2000                # nodes drawn per view (the best connected): vis-network then draws in < 1 s
 
 
 class BadParameter(ValueError):
@@ -120,6 +122,14 @@ def state_of(site) -> State:
         if state is None:
             state = site._netwerk_state = State(site)
         return state
+
+
+def text_weight(text) -> int:
+    return len(text) // 200 + 1
+
+
+def rows_weight(rows) -> int:
+    return sum(len(r.get("neighbours") or r.get("shared") or ()) + 1 for r in rows) + 1
 
 
 def graph_weight(entry) -> int:
@@ -291,9 +301,10 @@ def pick(G, text: str):
 @dataclass
 class MapView:
     query: MapQuery
-    G: object            # the graph shown (filtered, focused)
-    vis: dict            # vis_data of G (cached)
+    G: object            # the graph of this view (filtered, focused): table, exports, metrics
+    vis: dict            # vis_data of the drawn part (cached)
     key: tuple
+    drawn: object = None  # the part of G that is drawn (G itself up to MAX_NODES nodes)
     focus: str | None = None
     steps: list | None = None
     found: list | None = None
@@ -330,12 +341,30 @@ def map_view(state: State, q: MapQuery, title: str = "Actorenkaart") -> MapView:
         G = F
         if centre:
             G = F.subgraph(set(focus(F, centre, q.depth)) | set(on_path)).copy()
-        return G, vis_data(G, seed=SEED, title=title, max_edges=MAX_EDGES)
-    G, vis = state.get(("beeld",) + key, build, graph_weight)
+        return (G,) + drawing(G, title, [centre] if centre else [], on_path)
+    G, drawn, vis = state.get(("beeld",) + key, build, graph_weight)
     found = search_nodes(G, q.search, limit=20) if q.search else None
-    view = MapView(q, G, vis, key, centre, steps, found)
+    view = MapView(q, G, vis, key, drawn, centre, steps, found)
     view.highlight = highlight(vis, [centre] if centre else [], steps or [], found or [])
     return view
+
+
+def drawing(G, title: str, *keep) -> tuple:
+    """(the drawn graph, its vis data). Above MAX_NODES nodes only the best connected are drawn (and
+    whatever must be seen: the focus, the path); the note says so. A picture of 10,000 dots says
+    nothing and vis-network needs seconds for it; the text version and the exports keep everything."""
+    n = G.number_of_nodes()
+    D, note = G, ""
+    if n > MAX_NODES:
+        must = {k for group in keep for k in group if k in G}
+        ranked = sorted(G, key=lambda v: (v not in must, -G.degree(v), str(v)))
+        D = G.subgraph(ranked[:MAX_NODES]).copy()
+        note = (f"Getekend: de {MAX_NODES} best verbonden van de {n} knooppunten; zoek, filter of kies een focus "
+                "om de rest te zien.")
+    vis = vis_data(D, seed=SEED, title=title, max_edges=MAX_EDGES)
+    if note:
+        vis["meta"]["note"] = " ".join(filter(None, (note, vis["meta"]["note"])))
+    return D, vis
 
 
 def highlight(vis: dict, nodes: list, steps: list, found: list) -> dict:
@@ -352,7 +381,7 @@ def top_nodes(m, n: int = 10) -> list:
 
 
 def table_rows(state: State, view: MapView) -> list:
-    return state.get(("rijen", "kaart") + view.key, lambda: text_rows(view.G), lambda rows: len(rows) + 1)
+    return state.get(("rijen", "kaart") + view.key, lambda: text_rows(view.G), rows_weight)
 
 
 # --------------------------------------------------------------------------- the peer network
@@ -364,6 +393,7 @@ class PeerView:
     G: object
     vis: dict
     key: tuple
+    drawn: object = None
     groups: list | None = None
 
 
@@ -372,15 +402,15 @@ def peer_view(state: State, q: PeerQuery, title: str = "Netwerk van gemeenten") 
 
     def build():
         G = select_peers(base, theme=q.theme, region=q.region, instrument=q.instrument)
-        vis = vis_data(G, seed=SEED, title=title, max_edges=MAX_EDGES)
+        drawn, vis = drawing(G, title)
         explain_edges(G, vis)
-        return G, vis
-    G, vis = state.get(("peerbeeld",) + q.key(), build, graph_weight)
+        return G, drawn, vis
+    G, drawn, vis = state.get(("peerbeeld",) + q.key(), build, graph_weight)
     groups = None
     if q.size:
         groups = state.get(("groepen",) + q.key() + (q.size,), lambda: meeting_groups(
             base, q.size, seed=SEED, theme=q.theme, region=q.region, instrument=q.instrument))
-    return PeerView(q, base, G, vis, q.key(), groups)
+    return PeerView(q, base, G, vis, q.key(), drawn, groups)
 
 
 def shared_names(G, data: dict, limit: int | None = 3) -> list[tuple[str, list[str]]]:
