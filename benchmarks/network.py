@@ -9,8 +9,8 @@ of --repeat runs (one run for the corpus). Loading the kast itself is timed sepa
 --browser adds the draw time of the web pages /kaart and /netwerk in headless Chromium (Debian's
 /usr/bin/chromium through Playwright): from the start of the navigation to the moment kaart.js sets
 data-getekend after vis-network's first "afterDrawing" (performance.now() at that moment). The first
-visit builds map, layout and metrics on the server ("koud"); later visits come from the caches ("warm",
-best and median of --repeat).
+visit builds map and layout on the server ("koud"; large views start their metrics in a thread); later
+visits, once that thread is done, come from the caches ("warm", best and median of --repeat).
 """
 import argparse
 import platform
@@ -101,6 +101,7 @@ def draw_times(name: str, data_dir, repeat: int) -> None:
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from web import create_app
+    from web.maps_data import state_of
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args, **kwargs):
@@ -127,8 +128,11 @@ def draw_times(name: str, data_dir, repeat: int) -> None:
                         kb: Math.round(document.documentElement.outerHTML.length / 1024)}; }""")
             return int(page.get_attribute("#kaart", "data-getekend-ms")) / 1000, info
 
+        state = state_of(app.extensions["kast"])
         for path in PAGES:
             cold, info = visit(path)
+            while state._background:   # warm means: every cache filled, the metrics thread done too
+                time.sleep(0.5)
             warm = [visit(path)[0] for _ in range(repeat)]
             rows.append((path, fmt(cold), fmt(min(warm)), fmt(statistics.median(warm)),
                          f"{info['nodes']} knooppunten, {info['edges']} getekende verbindingen, pagina {info['kb']} kB"))
