@@ -67,8 +67,8 @@ def fts_query(query: str, df: dict[str, int], total: int) -> str | None:
 
     Every term is quoted, so nothing a user types is read as FTS5 syntax.
 
-    >>> fts_query('bibob "eerlijke horeca" gemeente', {"bibob": 5, "gemeent": 90}, 100)
-    '("eerlijk horeca" OR "bibob") OR ("gemeent" AND ("eerlijk horeca" OR "bibob"))'
+    >>> fts_query('bibob "eerlijke horeca" in de gemeente aanpak', {"bibob": 5, "gemeent": 90, "aanpak": 30}, 100)
+    '("eerlijk horeca" OR "bibob") OR (("gemeent" OR "aanpak") AND ("eerlijk horeca" OR "bibob"))'
     """
     phrases = [" ".join(stem(w) for w in words(p)) for p in PHRASE.findall(query)]
     terms = list(dict.fromkeys([*filter(None, phrases), *(stem(w) for w in words(PHRASE.sub(" ", query)))]))
@@ -80,7 +80,7 @@ def fts_query(query: str, df: dict[str, int], total: int) -> str | None:
     if not rare or not common:
         return " OR ".join(quoted.values())
     rare_part = " OR ".join(rare)
-    return f"({rare_part}) OR ({' OR '.join(common)} AND ({rare_part}))"
+    return f"({rare_part}) OR (({' OR '.join(common)}) AND ({rare_part}))"
 
 
 def _filter(ix: SearchIndex, kind: str | None, facets: dict[str, list[str]] | None) -> tuple[int, dict[str, int]]:
