@@ -198,6 +198,9 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, serve_data: Pa
     opened = app.extensions["kast"].opened()   # the index is built now, not for the first visitor
     if opened.message:
         click.echo(f"let op: {opened.message}", err=True)
+    with app.test_client() as client:   # the same for the per-process caches of the heaviest pages
+        for page in ("/", "/kaart", "/netwerk"):
+            client.get(page)
     click.echo(f"De kast draait op http://{host}:{port}/ (stoppen met Ctrl+C)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="apothekerskast")
 
