@@ -101,7 +101,7 @@ def draw_times(name: str, data_dir, repeat: int) -> None:
     from werkzeug.serving import WSGIRequestHandler, make_server
 
     from web import create_app
-    from web.maps_data import state_of
+    from web.maps_cache import state_of
 
     class Quiet(WSGIRequestHandler):
         def log_request(self, *args, **kwargs):

@@ -12,8 +12,8 @@ import yaml
 
 from kast.network import actor_map, focus, path
 from kast.network.visjs import STYLE
-from web import maps_data
-from web.maps_data import State, state_of
+from web import maps_cache, maps_data
+from web.maps_cache import State, state_of
 
 from .browser.xss_data import MARKER, PAYLOAD, PRACTICE_ID, make_data
 from .html_tools import Page
@@ -333,9 +333,9 @@ def test_views_and_metrics_are_built_once(client, site):
 def test_large_views_get_their_metrics_in_the_background(client, site, monkeypatch):
     fresh = State(site)
     monkeypatch.setattr(site, "_netwerk_state", fresh)
-    monkeypatch.setattr(maps_data, "SYNC_NODES", 10)
+    monkeypatch.setattr(maps_cache, "SYNC_NODES", 10)
     started = []
-    monkeypatch.setattr(maps_data.threading, "Thread", lambda target, **kw: started.append(target) or _Now(target))
+    monkeypatch.setattr(maps_cache.threading, "Thread", lambda target, **kw: started.append(target) or _Now(target))
     html = get(client, "/kaart?soort=thema").get_data(as_text=True)
     assert "worden op de achtergrond berekend" in html and len(started) == 1
     started[0]()   # the thread's work, run here

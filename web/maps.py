@@ -19,6 +19,7 @@ from kast.network import (NODE_TYPES, WEIGHTS, edges_csv, groups_csv, nodes_csv,
                           to_gexf, to_graphml)
 from kast.network.visjs import VIS_JS
 
+from . import maps_cache as cache
 from . import maps_data as data
 from .kinds import BY_KIND
 from .security import CSP
@@ -38,8 +39,8 @@ EXPORT_RULE = "<any(" + ", ".join(f'"{e}"' for e in EXPORTS) + "):formaat>"
 LEVEL_NAMES = {"landelijk": "landelijk", "regionaal": "regionaal", "lokaal": "lokaal", "maatschappelijk": "maatschappelijk"}
 
 
-def state() -> data.State:
-    return data.state_of(current_app.extensions["kast"])
+def state() -> cache.State:
+    return cache.state_of(current_app.extensions["kast"])
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,7 @@ bp.add_app_template_global(data.top_nodes, "top_nodes")
 @bp.app_template_global()
 def kaart_url(item_id: str) -> str | None:
     """The place of an item on the actor map, or None when the map does not show it."""
-    return url_for("netwerk.actorenkaart", focus=item_id) if item_id in data.base_map(state()) else None
+    return url_for("netwerk.actorenkaart", focus=item_id) if item_id in cache.base_map(state()) else None
 
 
 def node_urls(G, key: tuple) -> dict:
@@ -80,7 +81,7 @@ def node_urls(G, key: tuple) -> dict:
 def page_json(key: tuple, vis: dict, G, highlight: dict | None) -> str:
     """The JSON block kaart.js draws from; the large part is serialised once per view."""
     graph = state().get(("json",) + key, lambda: safe_json(
-        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), data.text_weight)
+        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), cache.text_weight)
     return '{"graaf": ' + graph + ', "nadruk": ' + safe_json(highlight or {}) + "}"
 
 
@@ -130,7 +131,7 @@ def _map_context(view) -> dict:
         chosen_types=set(args.getlist("soort")) or set(NODE_TYPES), chosen_levels=set(args.getlist("niveau")),
         table_url=with_query(url_for("netwerk.kaart_tabel"), pairs),
         alternate=with_query(url_for("netwerk_api.kaart"), pairs),
-        actors=[(n, d["label"]) for n, d in data.base_map(st).nodes(data=True) if d["kind"] == "actor"])
+        actors=[(n, d["label"]) for n, d in cache.base_map(st).nodes(data=True) if d["kind"] == "actor"])
     if view:
         context.update(exports=export_links("netwerk.kaart_export", pairs),
                        steps=[s.text(view.G) for s in view.steps or ()],
@@ -192,7 +193,7 @@ def export(G, vis: dict, formaat: str, title: str, key: tuple, extra: str = ""):
         return nodes_csv(G)
     if formaat == "randen.csv":
         return edges_csv(G)
-    rows = state().get(("rijen",) + key, lambda: data.text_rows(G), data.rows_weight)   # same key as the table
+    rows = state().get(("rijen",) + key, lambda: data.text_rows(G), cache.rows_weight)   # same key as the table
     page = offline_html(dict(vis, rows=rows), title=title)
     return page.replace("<details>", extra + "<details>", 1) if extra else page
 
@@ -239,7 +240,7 @@ def netwerk_tabel():
     view, error, status = _peer_request(request.args)
     context = _peer_context(view)
     if view:
-        edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), data.rows_weight)
+        edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), cache.rows_weight)
         context.update(paging(edges, view.query.pairs()), metrics=state().metrics(("peers",) + view.key, view.G))
     return render("netwerk_tabel.html", status, error=error, **context)
 

@@ -1,26 +1,19 @@
-"""The state behind the network pages: query parameters, and the maps, peer networks, layouts and
-metrics built once per process and filter combination.
-
-Building the actor map, laying it out and computing betweenness take from half a second (shipped data)
-to many seconds (a 10,000-practice corpus), so every result is kept in a small LRU cache on the
-site (one per loaded data set: the kast does not change while it is served). Metrics of a large view
-are computed in a background thread; until they are ready the page says so.
+"""The views behind the network pages: query parameters, and the maps, peer networks, layouts and
+drawings built once per process and filter combination (cached in `maps_cache`, since building the actor
+map, laying it out and computing betweenness take from half a second on the shipped data to many seconds
+on a 10,000-practice corpus).
 """
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from rdflib.namespace import SKOS
 
-from kast.network import (NODE_TYPES, NetworkError, actor_map, filter_map, focus, meeting_groups, metrics, path,
-                          peer_network, resolve_node, search_nodes, select_peers, text_rows, vis_data)
+from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, path, resolve_node,
+                          search_nodes, select_peers, text_rows, vis_data)
+
+from .maps_cache import SEED, State, base_map, base_peers, graph_weight, rows_weight
 
 LEVELS = ("landelijk", "regionaal", "lokaal", "maatschappelijk")
 MAX_TEXT = 200                  # longest free text we accept in a parameter
-SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
-CACHE_BUDGET = 600_000          # "elements" held by cached views: nodes + edges of graphs, rows, 200 characters
-                                # of JSON (a full 10k-corpus view is ~120,000); the base graphs are kept apart
-SEED = 42
 MAX_EDGES = 3000                # edges drawn per view (the heaviest); text version and exports have all
 MAX_NODES = 2000                # nodes drawn per view (the best connected): vis-network then draws in < 1 s
 
@@ -31,123 +24,6 @@ class BadParameter(ValueError):
 
 class NotFound(LookupError):
     """A node that is not in the map, or no path between two nodes (404)."""
-
-
-# --------------------------------------------------------------------------- cache
-
-class State:
-    """Per loaded kast: the base graphs, an LRU of views and the metrics (computed once per view)."""
-
-    def __init__(self, site):
-        self.site = site
-        self._lock = threading.Lock()
-        self._base: dict = {}
-        self._lru: OrderedDict = OrderedDict()
-        self._weight = 0
-        self._pending: dict = {}        # key → lock of the request computing it
-        self._background: set = set()   # metrics keys being computed in a thread
-
-    def get(self, key, compute, weight=lambda value: 1):
-        """The cached value for key; the first request computes it, concurrent ones wait for it."""
-        with self._lock:
-            if key in self._lru:
-                self._lru.move_to_end(key)
-                return self._lru[key][0]
-            lock = self._pending.setdefault(key, threading.Lock())
-        with lock:
-            with self._lock:
-                if key in self._lru:
-                    return self._lru[key][0]
-            try:
-                value = compute()
-                self._store(key, value, weight(value))
-            finally:
-                with self._lock:
-                    self._pending.pop(key, None)
-            return value
-
-    def _store(self, key, value, weight: int) -> None:
-        with self._lock:
-            self._lru[key] = (value, weight)
-            self._weight += weight
-            while self._weight > CACHE_BUDGET and len(self._lru) > 1:
-                _, (_, w) = self._lru.popitem(last=False)
-                self._weight -= w
-
-    def peek(self, key):
-        with self._lock:
-            entry = self._lru.get(key)
-            return entry[0] if entry else None
-
-    def base(self, key, compute):
-        """A graph every view starts from, kept for the life of the process."""
-        with self._lock:
-            if key in self._base:
-                return self._base[key]
-        value = self.get(("basis",) + key, compute, lambda G: 0)
-        with self._lock:
-            self._base.setdefault(key, value)
-        return value
-
-    def metrics(self, key, G):
-        """Metrics of a view, or None while a thread computes them (large views only)."""
-        key = ("maten",) + key
-        done = self.peek(key)
-        if done is not None:
-            return done
-        if G.number_of_nodes() <= SYNC_NODES and G.number_of_edges() <= SYNC_EDGES:
-            return self.get(key, lambda: metrics(G, seed=SEED))
-        with self._lock:
-            if key in self._background:
-                return None
-            self._background.add(key)
-
-        def work():
-            try:
-                self.get(key, lambda: metrics(G, seed=SEED))
-            finally:
-                with self._lock:
-                    self._background.discard(key)
-
-        threading.Thread(target=work, name="kast-netwerkmaten", daemon=True).start()
-        return None
-
-
-_states_lock = threading.Lock()
-
-
-def state_of(site) -> State:
-    with _states_lock:
-        state = getattr(site, "_netwerk_state", None)
-        if state is None:
-            state = site._netwerk_state = State(site)
-        return state
-
-
-def text_weight(text) -> int:
-    return len(text) // 200 + 1
-
-
-def rows_weight(rows) -> int:
-    return sum(len(r.get("neighbours") or r.get("shared") or ()) + 1 for r in rows) + 1
-
-
-def graph_weight(entry) -> int:
-    G = entry[0] if isinstance(entry, tuple) else entry
-    return G.number_of_nodes() + G.number_of_edges()
-
-
-def base_map(state: State):
-    """The actor map without practices the public may not see."""
-    def build():
-        G = actor_map(state.site.kast)
-        G.remove_nodes_from([n for n in list(G) if n in state.site.hidden])
-        return G
-    return state.base(("kaart",), build)
-
-
-def base_peers(state: State, everyone: bool):
-    return state.base(("peers", everyone), lambda: peer_network(state.site.kast, include_all=everyone))
 
 
 # --------------------------------------------------------------------------- parameters
