@@ -1,6 +1,7 @@
 # Two commands: `make run` (validate, show what the kast holds, and serve the site) and `make test`
 # (every test). Both create the virtual environment and install what they need on first use.
-# `make serve` validates, builds the search index and serves on $(HOST):$(PORT).
+# `make serve` validates and serves on $(HOST):$(PORT); `kast serve` builds the search index from the graph
+# it has loaded when the index is missing or stale.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -22,12 +23,10 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/kast validate
 	$(BIN)/kast stats
-	$(BIN)/kast index
 	$(BIN)/kast serve --host $(HOST) --port $(PORT)
 
 serve: $(STAMP)
 	$(BIN)/kast validate
-	$(BIN)/kast index
 	$(BIN)/kast serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
