@@ -220,3 +220,17 @@ def test_network_only_practices_are_left_out_unless_asked(opened):
     assert everything.total > public.total
     assert wanted not in [s["id"] for s in similar("informatiedeling-vastgelopen-op-juridische-knelpunten",
                                                    limit=50, opened=opened)]
+
+
+@pytest.mark.parametrize("typo, meant", [("bibop", "bibob"), ("wethoulder", "wethouder"), ("ondermijnig", "ondermijning")])
+def test_suggestion_prefers_the_closest_known_word(opened, typo, meant):
+    assert search(typo, opened=opened).suggestion == meant
+
+
+@pytest.mark.parametrize("query", ["'; DROP TABLE docs;--", "title:bibob", "NEAR(bibob horeca)", '"', "AND OR NOT"])
+def test_query_syntax_is_text_not_commands(opened, query):
+    """Nothing a user types is read as FTS5 syntax, and short unknown words get no far-fetched suggestion."""
+    r = search(query, opened=opened)
+    assert r.suggestion is None
+    if "bibob" in query:
+        assert "wet-bibob" in [h["id"] for h in r.results]

@@ -119,18 +119,24 @@ def _facet_counts(ix: SearchIndex, hits: int, chosen: dict[str, int], names: dic
 
 
 def _suggest(ix: SearchIndex, query: str) -> str | None:
+    """The query with each unknown or once-seen word replaced by the most frequent known word at the
+    smallest edit distance (one edit first, then two for words longer than five letters: two edits in a
+    short word make another word altogether, "drop" → "drie")."""
     changed, out = False, []
     for word in words(query):
         df = ix.word_df(word) if len(word) > 3 else 2
-        if df <= 1:
+        best = None
+        for maxdist in (1, 2) if df <= 1 else ():
+            if maxdist == 2 and len(word) <= 5:
+                break
             # Typos rarely hit the first two letters; fixing them keeps the automaton small (40 → 2 ms).
-            options = ListCorrector(ix.wordlist()).suggest(word, limit=5, maxdist=2, prefix=2)
+            options = [o for o in ListCorrector(ix.wordlist()).suggest(word, limit=5, maxdist=maxdist, prefix=2)
+                       if ix.word_df(o) > df]
             best = max(options, key=lambda o: (ix.word_df(o), o), default=None)
-            if best and ix.word_df(best) > df:
-                out.append(best)
-                changed = True
-                continue
-        out.append(word)
+            if best:
+                break
+        changed |= best is not None
+        out.append(best or word)
     return " ".join(out) if changed else None
 
 
