@@ -217,7 +217,7 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     else:
         numbers = list(numbers_of(hits))
         if sort == "titel":
-            numbers.sort(key=lambda n: ix.titles[n].casefold())
+            numbers.sort(key=ix.title_rank.__getitem__)
         else:
             numbers.sort(key=lambda n: -(ix.years[n] or 0))
         numbers = numbers[start:start + limit]
