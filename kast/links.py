@@ -2,8 +2,7 @@
 both directions, and the citations behind each statement. The web pages and the JSON API both call
 these functions, so a page and its JSON twin always show the same facts.
 
-Visibility is decided here too: a practice marked `zichtbaarheid: netwerk` (or `curatoren`), or not
-(yet) published, is not public. Public views leave such practices out everywhere.
+Public views leave out the practices that `kast.visibility.hidden` names.
 """
 import datetime as dt
 from dataclasses import dataclass, field
@@ -18,7 +17,6 @@ from .fields import FIELDS
 from .loader import Kast
 
 REF_TYPES = ("ref", "refs")
-PUBLIC_STATUS = ("gepubliceerd", "gearchiveerd")
 
 # predicate (CURIE) → (API key outgoing, API key incoming, Dutch label for the incoming direction).
 # The outgoing label is the predicate's rdfs:label in the ontology.
@@ -84,22 +82,6 @@ class FieldValue:
 
 
 # ------------------------------------------------------------------ visibility
-
-def hidden(kast: Kast) -> set[str]:
-    """Ids of practices that the public may not see (network-only, curators-only or unpublished)."""
-    g, k, v = kast.graph, kast.vocab.kast, kast.vocab
-    public_visibility = v.concept("zichtbaarheid", "openbaar")
-    public_status = {v.concept("status", s) for s in PUBLIC_STATUS}
-    out = set()
-    for s in set(g.subjects(RDF.type, k.Practice)):
-        visibility, status = g.value(s, k.visibility), g.value(s, k.status)
-        if (visibility is not None and visibility != public_visibility) or (
-                status is not None and status not in public_status):
-            item_id = kast.id_of(s)
-            if item_id:
-                out.add(item_id)
-    return out
-
 
 def public_graph(kast: Kast, hide: set[str]) -> Graph:
     """The whole graph without hidden practices, their citation nodes and every triple naming them."""

@@ -106,7 +106,8 @@ def run(site, query: Query, collection: Collection | None = None) -> dict:
                            sort=query.sort, opened=site.opened()).as_dict()
     except (SearchError, BrowseError) as exc:
         raise BadRequest(str(exc)) from None
-    # Network-only practices are in the index but not on the public site (see kast.links.hidden).
+    # The engine already leaves hidden practices out; this check also covers a stale index served while
+    # a new one is built (a practice that has just become network-only must not show for a moment).
     results = [dict(r, kind=kast.items[r["id"]].kind) for r in found["results"]
                if r["id"] in kast.items and r["id"] not in site.hidden]
     for r in results:

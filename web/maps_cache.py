@@ -115,12 +115,8 @@ def graph_weight(entry) -> int:
 
 
 def base_map(state: State):
-    """The actor map without practices the public may not see."""
-    def build():
-        G = actor_map(state.site.kast)
-        G.remove_nodes_from([n for n in list(G) if n in state.site.hidden])
-        return G
-    return state.base(("kaart",), build)
+    """The actor map; `actor_map` leaves out the practices the public may not see."""
+    return state.base(("kaart",), lambda: actor_map(state.site.kast))
 
 
 def base_peers(state: State, everyone: bool):

@@ -8,7 +8,8 @@ import threading
 from pathlib import Path
 
 from kast import config
-from kast.links import hidden, public_graph
+from kast.links import public_graph
+from kast.visibility import hidden
 from kast.loader import Kast, load
 from kast.search import IndexStore
 from kast.stats import stats

@@ -10,7 +10,9 @@ import networkx as nx
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
+from ..visibility import hidden
 from ..vocab import ACTOR_KINDS
+from .base import notation
 
 MAP_KINDS = ACTOR_KINDS + ("instrument", "thema", "ambitie", "praktijk")
 
@@ -46,16 +48,12 @@ def relation_labels(graph) -> dict[URIRef, str]:
             if getattr(o, "language", None) == "nl" and isinstance(s, URIRef)}
 
 
-def _notation(graph, concept) -> str:
-    return str(concept).rstrip("/").rsplit("/", 1)[-1] if concept is not None else ""
-
-
 def _facts(kast) -> dict:
     """One scan per property of what node data needs: {property: {subject: [objects]}}."""
     g, k = kast.graph, kast.vocab.kast
     out = {}
     for prop in (SKOS.prefLabel, SKOS.altLabel, k.actorType, k.level, k.province, k.riecRegion,
-                 k.practiceKind, k.status, k.visibility):
+                 k.practiceKind):
         table = defaultdict(list)
         for s, o in g.subject_objects(prop):
             table[s].append(o)
@@ -68,13 +66,6 @@ def _one(facts, prop, subject):
     return values[0] if values else None
 
 
-def _allowed(kast, facts, iri, visibility) -> bool:
-    """Practices only when published and of an allowed visibility."""
-    k = kast.vocab.kast
-    return (_notation(None, _one(facts, k.status, iri)) == "gepubliceerd"
-            and _notation(None, _one(facts, k.visibility, iri)) in visibility)
-
-
 def _node_data(kast, facts, item_id, item) -> dict:
     k = kast.vocab.kast
     kind = "actor" if item.kind in ACTOR_KINDS else item.kind
@@ -83,16 +74,16 @@ def _node_data(kast, facts, item_id, item) -> dict:
             "aliases": sorted(str(a) for a in facts[SKOS.altLabel].get(item.iri, ()))}
     if kind == "actor":
         actor_type = _one(facts, k.actorType, item.iri)
-        data["actorType"] = _notation(None, actor_type)
+        data["actorType"] = notation(actor_type)
         type_label = _one(facts, SKOS.prefLabel, actor_type) if actor_type is not None else None
         data["typeLabel"] = str(type_label) if type_label is not None else "actor"
-        data["level"] = _notation(None, _one(facts, k.level, item.iri))
+        data["level"] = notation(_one(facts, k.level, item.iri))
         for key, prop in (("province", k.province), ("riec", k.riecRegion)):
             value = _one(facts, prop, item.iri)
             if value is not None:
                 data[key] = kast.id_of(value) or ""
     elif kind == "praktijk":
-        data["practiceKind"] = _notation(None, _one(facts, k.practiceKind, item.iri))
+        data["practiceKind"] = notation(_one(facts, k.practiceKind, item.iri))
         data["typeLabel"] = f"{data['practiceKind']} practice"
     else:
         data["typeLabel"] = kind
@@ -144,7 +135,7 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     """
     if municipalities not in ("linked", "all", "none"):
         raise ValueError("municipalities moet 'linked', 'all' of 'none' zijn")
-    visibility = set(visibility)
+    invisible = hidden(kast, tuple(visibility))
     g = kast.graph
     labels = relation_labels(g)
     facts = _facts(kast)
@@ -152,7 +143,7 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     for item_id, item in kast.items.items():
         if item.kind not in MAP_KINDS:
             continue
-        if item.kind == "praktijk" and not _allowed(kast, facts, item.iri, visibility):
+        if item_id in invisible:
             continue
         if item.kind == "gemeente" and municipalities == "none":
             continue

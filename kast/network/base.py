@@ -23,6 +23,15 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
+def notation(iri) -> str:
+    """The last path segment of an IRI: the code of a fixed-list value, or an id.
+
+    >>> notation("https://data.apothekerskast.nl/id/niveau/landelijk"), notation(None)
+    ('landelijk', '')
+    """
+    return str(iri).rstrip("/").rsplit("/", 1)[-1] if iri is not None else ""
+
+
 def label_of(G: nx.Graph, node) -> str:
     """The plain-text label of a node, falling back to its id.
 

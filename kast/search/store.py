@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..links import hidden
+from ..visibility import hidden
 from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
