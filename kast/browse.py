@@ -8,8 +8,8 @@ from rdflib.namespace import DCTERMS
 
 from .describe import label
 from .loader import Kast
+from .search.documents import NOT_SET   # the same "not set" value as the search facets
 
-NOT_SET = "_geen"
 
 # facet name → property (CURIE) whose values are entities or fixed-list values
 FACETS = {

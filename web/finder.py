@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from kast.browse import BrowseError, listing
 from kast.describe import label
 from kast.search import search
+from kast.search.documents import NOT_SET
 from kast.search.engine import SearchError
 
 from .kinds import BY_KIND, SORTS, Collection, facet_label
@@ -20,7 +21,6 @@ MAX_PAGE = 10_000
 MAX_SIZE = 100
 MAX_VALUES = 50
 MAX_VALUE_LENGTH = 200
-NOT_SET = "_geen"
 
 
 class BadRequest(ValueError):

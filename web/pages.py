@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from kast.browse import listing
 from kast.links import recent
 from kast.search import search
+from kast.search.documents import NOT_SET
 
 from . import finder
 from .dataset import dataset
@@ -37,9 +38,9 @@ def _home_context(s) -> dict:
     return dict(
         stats=s.stats, public_practices=s.stats["practices"]["total"] - len(s.hidden),
         schemes=schemes, actor_types=actor_types,
-        instruments=[c for c in facets.get("instrument", []) if c["value"] != "_geen"][:10],
-        provinces=[c for c in facets.get("provincie", []) if c["value"] != "_geen"],
-        riecs=[c for c in facets.get("riec", []) if c["value"] != "_geen"],
+        instruments=[c for c in facets.get("instrument", []) if c["value"] != NOT_SET][:10],
+        provinces=[c for c in facets.get("provincie", []) if c["value"] != NOT_SET],
+        riecs=[c for c in facets.get("riec", []) if c["value"] != NOT_SET],
         recent=recent(s.kast, 8, s.hidden, s.data_dir))
 
 
