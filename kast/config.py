@@ -24,3 +24,16 @@ def data_dir(explicit: str | os.PathLike | None = None) -> Path:
 
 # The source documents themselves live beside the repository (shared/sources), not in it.
 SOURCE_TEXTS = Path(os.environ.get("KAST_SOURCE_TEXTS") or ROOT.parent / "shared" / "sources")
+
+
+def var_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The runtime folder for everything the kast writes while it runs: search index, database, secret key.
+
+    One setting ($KAST_VAR) moves all runtime state; it never lives in `data/`.
+    """
+    return Path(explicit or os.environ.get("KAST_VAR") or ROOT / "var")
+
+
+def database_url(explicit: str | None = None) -> str:
+    """Any SQLAlchemy URL via $KAST_DATABASE_URL; by default SQLite in the runtime folder."""
+    return explicit or os.environ.get("KAST_DATABASE_URL") or f"sqlite:///{var_dir() / 'kast.sqlite'}"

@@ -332,7 +332,7 @@ def test_views_and_metrics_are_built_once(client, site):
 
 def test_large_views_get_their_metrics_in_the_background(client, site, monkeypatch):
     fresh = State(site)
-    monkeypatch.setattr(site, "_netwerk_state", fresh)
+    monkeypatch.setattr(site, "_netwerk_states", {"openbaar": fresh})
     monkeypatch.setattr(maps_cache, "SYNC_NODES", 10)
     started = []
     monkeypatch.setattr(maps_cache.threading, "Thread", lambda target, **kw: started.append(target) or _Now(target))
@@ -352,7 +352,7 @@ class _Now:
 
 
 def test_edge_cap_is_said_on_the_page(client, site, monkeypatch):
-    monkeypatch.setattr(site, "_netwerk_state", State(site))
+    monkeypatch.setattr(site, "_netwerk_states", {"openbaar": State(site)})
     monkeypatch.setattr(maps_data, "MAX_EDGES", 50)
     html = get(client, "/kaart").get_data(as_text=True)
     assert re.search(r"Getoond: de 50 sterkste van \d+ verbindingen", html)
@@ -361,7 +361,7 @@ def test_edge_cap_is_said_on_the_page(client, site, monkeypatch):
 
 
 def test_node_cap_keeps_the_best_connected_and_the_focus(client, site, monkeypatch):
-    monkeypatch.setattr(site, "_netwerk_state", State(site))
+    monkeypatch.setattr(site, "_netwerk_states", {"openbaar": State(site)})
     monkeypatch.setattr(maps_data, "MAX_NODES", 40)
     html = get(client, "/kaart").get_data(as_text=True)
     assert re.search(r"Getekend: de 40 best verbonden van de \d+ knooppunten", html)

@@ -10,6 +10,7 @@ from kast.search.engine import SearchError
 
 from .errors import error_page
 from .kinds import BY_KIND, BY_NAME, NAMES
+from .readers import current_reader
 
 bp = Blueprint("entities", __name__)
 
@@ -61,7 +62,7 @@ def model(site, item_id: str) -> dict:
     values = {f.key: f for f in own}
     groups = links(kast, item_id, site.hidden)
     try:
-        alike = [s for s in similar(item_id, limit=6, opened=site.opened()) if site.public(s["id"])][:5]
+        alike = [s for s in similar(item_id, limit=6, opened=site.opened(), reader=current_reader()) if site.public(s["id"])][:5]
     except SearchError:   # not every kind is in the search index (sources, concept schemes)
         alike = []
     for s in alike:

@@ -15,6 +15,7 @@ from kast.search.documents import NOT_SET
 from kast.search.engine import SearchError
 
 from .kinds import BY_KIND, SORTS, Collection, facet_label
+from .readers import current_reader
 
 RESERVED = ("q", "pagina", "paginagrootte", "sorteer")
 MAX_PAGE = 10_000
@@ -103,7 +104,7 @@ def run(site, query: Query, collection: Collection | None = None) -> dict:
         else:
             kind = collection.search_kind if collection else None
             found = search(query.q, kind=kind, facets=query.facets, limit=query.size, page=query.page,
-                           sort=query.sort, opened=site.opened()).as_dict()
+                           sort=query.sort, opened=site.opened(), reader=current_reader()).as_dict()
     except (SearchError, BrowseError) as exc:
         raise BadRequest(str(exc)) from None
     # The engine already leaves hidden practices out; this check also covers a stale index served while

@@ -5,6 +5,9 @@ import threading
 from collections import OrderedDict
 
 from kast.network import actor_map, metrics, peer_network
+from kast.visibility import ANONYMOUS, LEVELS
+
+from .readers import current_reader
 
 SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
 CACHE_BUDGET = 600_000          # "elements" held by cached views: nodes + edges of graphs, rows, 200 characters
@@ -15,8 +18,9 @@ SEED = 42
 class State:
     """Per loaded kast: the base graphs, an LRU of views and the metrics (computed once per view)."""
 
-    def __init__(self, site):
+    def __init__(self, site, reader=ANONYMOUS):
         self.site = site
+        self.reader = reader
         self._lock = threading.Lock()
         self._base: dict = {}
         self._lru: OrderedDict = OrderedDict()
@@ -94,11 +98,13 @@ _states_lock = threading.Lock()
 
 
 def state_of(site) -> State:
+    """The cache of the current reader's level: each level sees other practices, so it has its own graphs."""
+    reader = current_reader()
     with _states_lock:
-        state = getattr(site, "_netwerk_state", None)
-        if state is None:
-            state = site._netwerk_state = State(site)
-        return state
+        states = site.__dict__.setdefault("_netwerk_states", {})
+        if reader.level not in states:
+            states[reader.level] = State(site, LEVELS[reader.level])
+        return states[reader.level]
 
 
 def text_weight(text) -> int:
@@ -116,8 +122,9 @@ def graph_weight(entry) -> int:
 
 def base_map(state: State):
     """The actor map; `actor_map` leaves out the practices the public may not see."""
-    return state.base(("kaart",), lambda: actor_map(state.site.kast))
+    return state.base(("kaart",), lambda: actor_map(state.site.kast, visibility=state.reader))
 
 
 def base_peers(state: State, everyone: bool):
-    return state.base(("peers", everyone), lambda: peer_network(state.site.kast, include_all=everyone))
+    return state.base(("peers", everyone), lambda: peer_network(state.site.kast, include_all=everyone,
+                                                                visibility=state.reader))

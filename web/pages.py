@@ -10,6 +10,7 @@ from . import finder
 from .dataset import dataset
 from .kinds import BY_NAME, COLLECTIONS
 from .templating import with_query
+from .readers import current_reader
 
 bp = Blueprint("pages", __name__)
 
@@ -31,7 +32,7 @@ def home():
 
 
 def _home_context(s) -> dict:
-    practices = search("", kind="praktijk", limit=1, opened=s.opened())
+    practices = search("", kind="praktijk", limit=1, opened=s.opened(), reader=current_reader())
     facets = {name: counts for name, counts in practices.facets.items()}
     schemes = listing(s.kast, ("begrippenkader",), (), size=100)["results"]
     actor_types = listing(s.kast, BY_NAME["actoren"].kinds, ("actorsoort",), size=1)["facets"]["actorsoort"]

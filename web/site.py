@@ -9,10 +9,12 @@ from pathlib import Path
 
 from kast import config
 from kast.links import public_graph
-from kast.visibility import hidden
+from kast.visibility import LEVELS, Reader, hidden
 from kast.loader import Kast, load
 from kast.search import IndexStore
 from kast.stats import stats
+
+from .readers import current_reader
 
 DUMP_FORMATS = {"ttl": ("turtle", "text/turtle; charset=utf-8"),
                 "jsonld": ("json-ld", "application/ld+json"),
@@ -28,12 +30,12 @@ class Site:
         self.store = IndexStore(index_dir, data_dir, base)
         self.loaded_fingerprint = self.store.fingerprint()
         self.kast: Kast = load(data_dir, base=base, shacl=False)
-        self.hidden: set[str] = hidden(self.kast)
+        self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self.stats = stats(self.kast)
         self._opened = None
-        self._dumps: dict[str, bytes] = {}
-        self._cache: dict[str, object] = {}
-        self._public = None
+        self._dumps: dict[tuple[str, str], bytes] = {}
+        self._cache: dict[tuple[str, str], object] = {}
+        self._graphs: dict[str, object] = {}
         self._lock = threading.RLock()   # cached() may call opened()
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
 
@@ -59,30 +61,46 @@ class Site:
                 self._opened = self.store.open(kast=self.kast if same else None)
             return self._opened
 
+    # ------------------------------------------------------------------ what the current reader may see
+    # Every view asks these, so the visibility rule of `kast.visibility` holds in every output. Outside a
+    # request (warming caches at start-up) the reader is anonymous.
+
+    def hidden_for(self, reader: Reader) -> frozenset[str]:
+        return self._hidden[reader.level]
+
+    @property
+    def hidden(self) -> frozenset[str]:
+        """Ids of the practices the reader of the current request may not see."""
+        return self.hidden_for(current_reader())
+
+    def public(self, item_id: str) -> bool:
+        """Whether the item exists for the reader of the current request (else it answers 404)."""
+        return item_id in self.kast.items and item_id not in self.hidden
+
     def cached(self, key: str, compute):
-        """A value computed once per process (the kast does not change while it is served)."""
+        """A value computed once per process and reader level (the kast does not change while it is served)."""
+        key = (current_reader().level, key)
         with self._lock:
             if key not in self._cache:
                 self._cache[key] = compute()
             return self._cache[key]
 
-    def public(self, item_id: str) -> bool:
-        return item_id in self.kast.items and item_id not in self.hidden
-
     def public_graph(self):
+        """The graph the current reader may see."""
+        level = current_reader().level
         with self._dump_lock:
-            if self._public is None:
-                self._public = public_graph(self.kast, self.hidden)
-            return self._public
+            if level not in self._graphs:
+                self._graphs[level] = public_graph(self.kast, self._hidden[level])
+            return self._graphs[level]
 
     def dump(self, fmt: str) -> bytes:
-        """The whole public graph in one format, serialised once per process."""
+        """The whole graph the current reader may see in one format, serialised once per process and level."""
+        level = current_reader().level
+        graph = self.public_graph()
         with self._dump_lock:
-            graph = self._public if self._public is not None else public_graph(self.kast, self.hidden)
-            self._public = graph
-            if fmt not in self._dumps:
+            if (level, fmt) not in self._dumps:
                 options = {}
                 if fmt == "jsonld":   # compact, with the kast's prefixes as the context
                     options = {"context": {p: str(ns) for p, ns in graph.namespaces() if p}, "auto_compact": True}
-                self._dumps[fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
-            return self._dumps[fmt]
+                self._dumps[level, fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
+            return self._dumps[level, fmt]

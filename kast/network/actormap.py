@@ -10,7 +10,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, URIRef
 from rdflib.namespace import DCTERMS, ORG, OWL, PROV, SKOS
 
-from ..visibility import hidden
+from ..visibility import Reader, hidden
 from ..vocab import ACTOR_KINDS
 from .base import notation
 
@@ -113,7 +113,8 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
         provinces, water boards, safety regions and police units that have no edge at all.
     visibility : iterable of str
         Practices of these visibilities are shown (default only "openbaar"; pass
-        ``("openbaar", "netwerk")`` for members of the network). Only published practices appear.
+        ``("openbaar", "netwerk")`` for members of the network), or a `kast.visibility.Reader`. Only
+        published practices appear, unless the reader is a curator.
 
     Returns
     -------
@@ -135,7 +136,7 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
     """
     if municipalities not in ("linked", "all", "none"):
         raise ValueError("municipalities moet 'linked', 'all' of 'none' zijn")
-    invisible = hidden(kast, tuple(visibility))
+    invisible = hidden(kast, visibility if isinstance(visibility, Reader) else tuple(visibility))
     g = kast.graph
     labels = relation_labels(g)
     facts = _facts(kast)

@@ -27,7 +27,7 @@ from collections import Counter, defaultdict
 import networkx as nx
 from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 
-from ..visibility import hidden
+from ..visibility import Reader, hidden
 from .base import NetworkError, notation
 
 WEIGHTS = {"praktijk": 3.0, "instrument": 1.0, "thema": 0.5, "riec": 1.0, "provincie": 1.0}
@@ -75,7 +75,7 @@ def _profiles(kast, visibility) -> tuple[dict, dict]:
         for practice, place in g.subject_objects(predicate):
             if kinds.get(place, ("", ""))[1] == "gemeente" and kinds.get(practice, ("", ""))[1] == "praktijk":
                 practices[practice].add(kinds[place][0])
-    invisible = {kast.iri(i) for i in hidden(kast, tuple(visibility))}
+    invisible = {kast.iri(i) for i in hidden(kast, visibility if isinstance(visibility, Reader) else tuple(visibility))}
     themes_of, instruments_of = _by_subject(g, k.theme), _by_subject(g, PROV.used)
     names = {s: str(o) for s, o in g.subject_objects(SKOS.prefLabel) if s in kinds}
     profiles = defaultdict(lambda: {"practices": set(), "themes": set(), "instruments": set()})
@@ -245,7 +245,7 @@ def peer_network(kast, theme=None, region=None, instrument=None, include_all: bo
     >>> G["gm0106"]["gm1680"]["sameRiec"], G["gm0106"]["gm1680"]["practices"] > 0
     (1, True)
     """
-    visibility = tuple(visibility)
+    visibility = visibility if isinstance(visibility, Reader) else tuple(visibility)
     for name, value, kinds in (("regio", region, ("provincie", "actor")), ("instrument", instrument, ("instrument",))):
         if value is not None and (value not in kast.items or kast.items[value].kind not in kinds):
             raise NetworkError(f"Onbekende {name} '{value}'.")

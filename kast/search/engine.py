@@ -17,6 +17,7 @@ from .documents import FACETS, NOT_SET
 from .highlight import snippet
 from .index import COMMON, SearchIndex, bits_view, has, numbers_of, to_bits
 from .store import IndexStore, OpenIndex
+from ..visibility import ANONYMOUS, Reader
 
 CONCEPT_BOOST = 3.0
 SELF_BOOST = 2.0
@@ -118,21 +119,21 @@ def _facet_counts(ix: SearchIndex, hits: int, chosen: dict[str, int], names: dic
     return out
 
 
-def _suggest(ix: SearchIndex, query: str) -> str | None:
+def _suggest(ix: SearchIndex, query: str, level: str = "openbaar") -> str | None:
     """The query with each unknown or once-seen word replaced by the most frequent known word at the
     smallest edit distance (one edit first, then two for words longer than five letters: two edits in a
     short word make another word altogether, "drop" → "drie")."""
     changed, out = False, []
     for word in words(query):
-        df = ix.word_df(word) if len(word) > 3 else 2
+        df = ix.word_df(word, level) if len(word) > 3 else 2
         best = None
         for maxdist in (1, 2) if df <= 1 else ():
             if maxdist == 2 and len(word) <= 5:
                 break
             # Typos rarely hit the first two letters; fixing them keeps the automaton small (40 → 2 ms).
-            options = [o for o in ListCorrector(ix.wordlist()).suggest(word, limit=5, maxdist=maxdist, prefix=2)
-                       if ix.word_df(o) > df]
-            best = max(options, key=lambda o: (ix.word_df(o), o), default=None)
+            options = [o for o in ListCorrector(ix.wordlist(level)).suggest(word, limit=5, maxdist=maxdist, prefix=2)
+                       if ix.word_df(o, level) > df]
+            best = max(options, key=lambda o: (ix.word_df(o, level), o), default=None)
             if best:
                 break
         changed |= best is not None
@@ -162,11 +163,11 @@ def _top(ix: SearchIndex, rows: list, hits: int, text_bits: int, concept_bits: i
 
 def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | None = None, limit: int = 10,
            page: int = 1, sort: str = "relevantie", store: IndexStore | None = None,
-           opened: OpenIndex | None = None, include_hidden: bool = False) -> Results:
+           opened: OpenIndex | None = None, include_hidden: bool = False, reader: Reader = ANONYMOUS) -> Results:
     """Search the kast; every argument a user can type is checked and reported in Dutch.
 
-    Practices that are network-only or unpublished are left out, from the counts too, unless
-    `include_hidden` (for curators and members of the network).
+    Practices that `reader` may not see (`kast.visibility`) are left out, from the counts, the facets
+    and the spelling suggestions too; `include_hidden` searches everything (the CLI on the server).
 
     >>> r = search("13b")
     >>> "damoclesbeleid" in [hit["id"] for hit in r.results]
@@ -180,8 +181,8 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     ix: SearchIndex = opened.index
     query = " ".join((query or "").split())[:500]
     base, chosen = _filter(ix, kind, facets)
-    if not include_hidden:
-        base &= ~ix.hidden
+    level = "alles" if include_hidden else reader.level
+    base &= ~ix.hidden(level)
     expanded = concepts_in(query, ix.labels) if query else []
     concept_bits = 0
     for c in expanded:
@@ -230,7 +231,7 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
         results.append({"id": fields["id"], "kind": fields["kind"], "label": fields["title"],
                         "score": round(scores.get(n, 0.0), 3), "snippet": text})
     return Results(query, total, results, _facet_counts(ix, found, chosen, ix.names),
-                   _suggest(ix, query) if query else None, expanded, opened.stale, opened.message)
+                   _suggest(ix, query, level) if query else None, expanded, opened.stale, opened.message)
 
 
 def _first(bits: int, count: int) -> list[int]:
@@ -242,7 +243,8 @@ def _first(bits: int, count: int) -> list[int]:
     return out
 
 
-def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opened: OpenIndex | None = None) -> list[dict]:
+def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opened: OpenIndex | None = None,
+            reader: Reader = ANONYMOUS) -> list[dict]:
     """Practices and instruments most like `item_id`: shared concepts in the graph plus shared words.
 
     Score = 0.6 · weighted Jaccard overlap of linked concepts + 0.4 · text similarity (bm25 on the item's
@@ -251,11 +253,12 @@ def similar(item_id: str, limit: int = 5, store: IndexStore | None = None, opene
     opened = opened or (store or IndexStore()).open()
     ix: SearchIndex = opened.index
     n = ix.number.get(item_id)
-    if n is None:
+    invisible = ix.hidden(reader.level)
+    if n is None or invisible >> n & 1:
         raise SearchError(f"geen item '{item_id}' in de zoekindex")
     own = ix.stored([n])[n]
     mine = own["concepts"]
-    candidates = (ix.kind_bits["praktijk"] | ix.kind_bits["instrument"]) & ~ix.hidden
+    candidates = (ix.kind_bits["praktijk"] | ix.kind_bits["instrument"]) & ~invisible
     shared = 0
     for c in mine - {item_id}:
         shared |= ix.concepts.get(c, 0)

@@ -24,6 +24,9 @@ WEIGHTS = (4.0, 3.0, 2.0, 1.0)          # bm25 weight per column: title over lab
 COMMON = 0.2        # a term in more than this share of the documents is common (see `champions`)
 CHAMPIONS = 100     # best documents kept per common term
 KIND_ORDER = {"instrument": 0, "thema": 1, "ambitie": 2, "actor": 3, "praktijk": 4}
+HIDDEN_LEVELS = ("openbaar", "netwerk")   # reader levels that do not see everything (kast.visibility)
+
+WORD_DF = {"alles": "df", "netwerk": "df_netwerk", "openbaar": "df_openbaar"}
 
 SCHEMA = """
 CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, kind TEXT NOT NULL, title TEXT,
@@ -31,7 +34,8 @@ CREATE TABLE docs(n INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, kind TEXT NOT 
 CREATE VIRTUAL TABLE fts USING fts5(title, labels, summary, body, content='',
                                     tokenize="unicode61 remove_diacritics 0 tokenchars '.''%-'");
 CREATE TABLE terms(term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE words(word TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE words(word TEXT PRIMARY KEY, df INTEGER NOT NULL, df_netwerk INTEGER NOT NULL,
+                   df_openbaar INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE bits(family TEXT NOT NULL, value TEXT NOT NULL, bits BLOB NOT NULL, PRIMARY KEY(family, value));
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE champions(term TEXT PRIMARY KEY, bits BLOB NOT NULL, best TEXT NOT NULL) WITHOUT ROWID;
@@ -73,19 +77,23 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
     term_df: dict[str, int] = defaultdict(int)
-    word_df: dict[str, int] = defaultdict(int)
+    word_df: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])   # documents seen by: all, netwerk, openbaar
     families: dict[tuple[str, str], list[int]] = defaultdict(list)
     doc_rows, fts_rows, term_sets = [], [], []
-    hidden = set(meta.get("hidden", ()))
+    hidden = {level: set(ids) for level, ids in meta.get("hidden", {}).items()}
     for n, doc in enumerate(docs):
-        if doc.id in hidden:
-            families["hidden", "ja"].append(n)
+        seen_by = (True,) + tuple(doc.id not in hidden.get(level, ()) for level in ("netwerk", "openbaar"))
+        for level in HIDDEN_LEVELS:
+            if doc.id in hidden.get(level, ()):
+                families["hidden", level].append(n)
         texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
         analysed = [words(t) for t in texts]
         fts_rows.append((n, *(" ".join(stem(w) for w in ws) for ws in analysed)))
         doc_words = {w for ws in analysed for w in ws}
-        for w in doc_words:
-            word_df[w] += 1
+        for w in doc_words:   # per reader level, so the speller never suggests a word only hidden entries have
+            counts = word_df[w]
+            for i, seen in enumerate(seen_by):
+                counts[i] += seen
         doc_terms = {stem(w) for w in doc_words}
         for t in doc_terms:
             term_df[t] += 1
@@ -104,7 +112,7 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
     db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
     db.executemany("INSERT INTO terms VALUES (?,?)", term_df.items())
-    db.executemany("INSERT INTO words VALUES (?,?)", word_df.items())
+    db.executemany("INSERT INTO words VALUES (?,?,?,?)", ((w, *c) for w, c in word_df.items()))
     db.executemany("INSERT INTO bits VALUES (?,?,?)",
                    ((family, value, _blob(to_bits(ns))) for (family, value), ns in families.items()))
     db.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
@@ -162,14 +170,14 @@ class SearchIndex:
             self.title_rank[n] = rank
         self.all = (1 << len(self.ids)) - 1
         self.concepts: dict[str, int] = {}
-        self.hidden = 0     # practices the public may not see (network-only, unpublished)
+        self.hidden_bits = {level: 0 for level in HIDDEN_LEVELS}   # per reader level: practices it may not see
         self.facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
         for family, value, blob in db.execute("SELECT family, value, bits FROM bits"):
             bits = int.from_bytes(blob, "little")
             if family == "concept":
                 self.concepts[value] = bits
             elif family == "hidden":
-                self.hidden = bits
+                self.hidden_bits[value] = bits
             else:
                 self.facets[family[2:]][value] = bits
         self.kind_bits = {kind: self.facets["soort"].get(kind, 0) for kind in KIND_ORDER}
@@ -177,7 +185,7 @@ class SearchIndex:
         self.labels: dict[str, list[str]] = meta["labels"]
         self.names: dict[str, str] = meta["names"]
         self.places: set[str] = set(meta["places"])
-        self._wordlist: list[str] | None = None
+        self._wordlists: dict[str, list[str]] = {}
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -197,15 +205,24 @@ class SearchIndex:
         marks = ",".join("?" * len(terms))
         return dict(self.db.execute(f"SELECT term, df FROM terms WHERE term IN ({marks})", terms)) if terms else {}
 
-    def word_df(self, word: str) -> int:
-        row = self.db.execute("SELECT df FROM words WHERE word = ?", (word,)).fetchone()
+    def hidden(self, level: str = "openbaar") -> int:
+        """The documents a reader of `level` ("openbaar", "netwerk" or "alles") may not see."""
+        return self.hidden_bits.get(level, 0)
+
+    def word_df(self, word: str, level: str = "openbaar") -> int:
+        """In how many documents visible at `level` the word occurs."""
+        column = WORD_DF[level]
+        row = self.db.execute(f"SELECT {column} FROM words WHERE word = ?", (word,)).fetchone()
         return row[0] if row else 0
 
-    def wordlist(self) -> list[str]:
-        """The sorted spelling vocabulary, read on first use (only misspelt queries need it)."""
-        if self._wordlist is None:
-            self._wordlist = [w for (w,) in self.db.execute("SELECT word FROM words ORDER BY word")]
-        return self._wordlist
+    def wordlist(self, level: str = "openbaar") -> list[str]:
+        """The sorted spelling vocabulary of what `level` may see, read on first use (only misspelt
+        queries need it)."""
+        if level not in self._wordlists:
+            column = WORD_DF[level]
+            self._wordlists[level] = [w for (w,) in self.db.execute(
+                f"SELECT word FROM words WHERE {column} > 0 ORDER BY word")]
+        return self._wordlists[level]
 
     def stored(self, numbers: list[int]) -> dict[int, dict]:
         """Stored fields of some documents."""

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..visibility import hidden
+from ..visibility import LEVELS, hidden
 from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
 from .documents import DocumentBuilder
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 @dataclass
@@ -32,7 +32,7 @@ class OpenIndex:
 
 class IndexStore:
     def __init__(self, root: Path | str | None = None, data_dir=None, base: str | None = None):
-        self.root = Path(root or os.environ.get("KAST_INDEX") or config.ROOT / "var" / "index")
+        self.root = Path(root or os.environ.get("KAST_INDEX") or config.var_dir() / "index")
         self.data_dir = config.data_dir(data_dir)
         self.base = base
 
@@ -118,7 +118,8 @@ class IndexStore:
         tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
         search_index.write(tmp / search_index.FILE, docs,
                            {"labels": labels, "names": names, "places": sorted(builder.places()),
-                            "hidden": sorted(hidden(kast))}, progress)
+                            "hidden": {level: sorted(hidden(kast, LEVELS[level]))
+                                       for level in search_index.HIDDEN_LEVELS}}, progress)
         target = self.root / fingerprint
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
