@@ -1,4 +1,4 @@
-"""The `kast` command: validate, stats, show, export and scaffold, all on the same library."""
+"""The `kast` command: validate, stats, show, export, scaffold and accounts, all on the same library."""
 import json
 import sys
 from pathlib import Path
@@ -244,6 +244,14 @@ def new_practice(ctx: click.Context, practice_id: str, titel: str, soort: str) -
     path.write_text(practice_template(practice_id, titel, soort), encoding="utf-8")
     click.echo(f"Aangemaakt: {path}\nVul de velden in en controleer met: kast validate")
 
+
+def _register_groups() -> None:
+    from .accounts.cli import user
+
+    main.add_command(user)
+
+
+_register_groups()
 
 if __name__ == "__main__":
     main()

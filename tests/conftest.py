@@ -33,11 +33,14 @@ def web_index(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def app(web_index):
-    """The Flask app on the real data, as in production (no TESTING flag: errors go to the handlers)."""
+def app(web_index, tmp_path_factory):
+    """The Flask app on the real data, as in production (no TESTING flag: errors go to the handlers).
+    Its runtime folder (accounts database, secret key) is a temporary one."""
     from web import create_app
 
-    return create_app({"KAST_INDEX": str(web_index)})
+    var = tmp_path_factory.mktemp("var")
+    return create_app({"KAST_INDEX": str(web_index), "KAST_VAR": str(var),
+                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from .site import Site
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI."""
+    """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI, KAST_VAR
+    (runtime folder), KAST_DATABASE_URL (accounts database), KAST_COOKIE_SECURE, SECRET_KEY."""
     app = Flask(__name__)
     app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, JSON_AS_ASCII=False)
     app.config.from_prefixed_env("KAST_FLASK")
@@ -26,12 +27,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
-    app.extensions["kast"] = Site.for_config(app.config)
+    site = app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import api, entities, linkeddata, maps, maps_api, pages
+    from . import account, api, auth, entities, linkeddata, maps, maps_api, pages
     from .templating import register as register_templating
 
     register_templating(app)
+    auth.register(app, site)              # login, API tokens, CSRF; sets the reader of each request
+    app.register_blueprint(account.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)

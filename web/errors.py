@@ -6,11 +6,15 @@ from werkzeug.exceptions import HTTPException
 from .finder import BadRequest
 
 API_VERSION = "1.0.0"
-TITLES = {400: "Ongeldig verzoek", 404: "Niet gevonden", 405: "Methode niet toegestaan",
+TITLES = {400: "Ongeldig verzoek", 401: "Niet ingelogd", 403: "Niet toegestaan", 404: "Niet gevonden",
+          405: "Methode niet toegestaan", 429: "Te veel verzoeken",
           406: "Niet beschikbaar in dit formaat", 500: "Interne fout"}
 DETAILS = {400: "Het verzoek kan niet worden gelezen.",
+           401: "Log in om dit te zien of te doen.",
+           403: "U mag dit niet doen met uw rol.",
            404: "Deze pagina of dit item bestaat niet (meer) in de kast.",
-           405: "Deze methode is hier niet toegestaan; de kast is alleen te lezen (GET).",
+           405: "Deze methode is hier niet toegestaan.",
+           429: "Te veel verzoeken in korte tijd; probeer het straks opnieuw.",
            406: "Dit formaat is hier niet beschikbaar.",
            500: "Er ging iets mis bij het maken van dit antwoord. Probeer het later opnieuw."}
 MACHINE_TYPES = ("text/turtle", "application/ld+json", "application/n-triples", "application/json",

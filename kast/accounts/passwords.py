@@ -21,7 +21,8 @@ _DUMMY = _hasher.hash("geen-echt-wachtwoord-alleen-voor-gelijke-tijd")
 def problems(password: str, context: tuple[str, ...] = ()) -> list[str]:
     """What is wrong with a new password, in Dutch; [] when it is acceptable.
 
-    `context` are words a guesser would try first (user name, organisation).
+    `context` are words a guesser would try first: the user name and organisation (which the password
+    may not contain), then other words of this site.
 
     >>> problems("kort")
     ['het wachtwoord moet minstens 12 tekens hebben']
@@ -34,6 +35,9 @@ def problems(password: str, context: tuple[str, ...] = ()) -> list[str]:
         return [f"het wachtwoord moet minstens {MIN_LENGTH} tekens hebben"]
     if len(password) > MAX_LENGTH:
         return [f"het wachtwoord mag hooguit {MAX_LENGTH} tekens hebben"]
+    lowered = password.casefold()
+    if any(len(word) >= 4 and word.casefold() in lowered for word in context[:2]):
+        return ["het wachtwoord mag uw gebruikersnaam of organisatie niet bevatten"]
     verdict = zxcvbn(password[:100], user_inputs=[c for c in context if c])
     if verdict["score"] < 3:
         return ["dit wachtwoord is te makkelijk te raden (het lijkt op een veelgebruikt wachtwoord); "

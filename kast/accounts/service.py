@@ -182,10 +182,11 @@ class Accounts:
             account = db.scalar(select(Account).where(Account.username == username))
             self._throttle(db, account, address)
         ok, rehash = passwords.verify(account.password_hash if account else None, password or "")
-        with self.sessions.begin() as db:
-            if not (ok and account and account.active):
+        if not (ok and account and account.active):
+            with self.sessions.begin() as db:   # committed before raising: a raise inside would roll it back
                 self._audit(db, "inloggen-mislukt", None, account.id if account else None, address)
-                raise LoginFailed("onbekende gebruikersnaam of verkeerd wachtwoord")
+            raise LoginFailed("onbekende gebruikersnaam of verkeerd wachtwoord")
+        with self.sessions.begin() as db:
             if rehash:
                 db.execute(update(Account).where(Account.id == account.id).values(password_hash=rehash))
             key = self._start_session(db, account.id)
