@@ -4,7 +4,7 @@ No JavaScript is needed."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from kast.accounts import AccountError, NotAllowed
@@ -17,6 +17,11 @@ from .errors import error_page, json_response
 
 bp = Blueprint("account", __name__)
 ROLE_NAMES = {"lid": "lid (netwerk)", "redacteur": "redacteur", "beheerder": "beheerder"}
+
+
+def role_choices(actor=None) -> list[SelectChoice]:
+    """The roles to offer: every role, or those `actor` may give a new account."""
+    return [SelectChoice(r, ROLE_NAMES[r]) for r in ROLES if actor is None or may_create(actor, r)]
 
 
 class PasswordForm(FlaskForm):
@@ -37,13 +42,13 @@ class NewAccountForm(FlaskForm):
     naam = StringField("Weergavenaam (zichtbaar in de geschiedenis van wijzigingen)", validators=[Length(max=120)])
     organisatie = StringField("Organisatie (id in de kast, bijvoorbeeld gm0106 of riec-noord-nederland)",
                               validators=[DataRequired("Vul het id van de organisatie in."), Length(max=100)])
-    rol = SelectField("Rol", choices=[(r, ROLE_NAMES[r]) for r in ROLES])
+    rol = SelectField("Rol", choices=role_choices)
     wachtwoord = PasswordField("Eerste wachtwoord (minstens 12 tekens; geef het op een veilige manier door)",
                                validators=[DataRequired("Vul een eerste wachtwoord in."), Length(max=256)])
 
 
 class ChangeAccountForm(FlaskForm):
-    rol = SelectField("Rol", choices=[(r, ROLE_NAMES[r]) for r in ROLES])
+    rol = SelectField("Rol", choices=role_choices)
     organisatie = StringField("Organisatie", validators=[DataRequired(), Length(max=100)])
     actief = BooleanField("Mag inloggen")
 
@@ -130,7 +135,7 @@ def manage(status: int = 200, errors=None, form=None):
     if not may_list(me):
         return error_page(404)   # the page does not exist for a lid
     form = form or NewAccountForm()
-    form.rol.choices = [(r, ROLE_NAMES[r]) for r in ROLES if may_create(me, r)]
+    form.rol.choices = role_choices(me)
     rows = [dict(account=a, org=org_label(a.organisation), form=_change_form(a)) for a in accounts().all(me)]
     return render_template("beheer_accounts.html", rows=rows, form=form, errors=errors or [],
                            may_manage=may_manage(me), role_names=ROLE_NAMES), status
@@ -149,7 +154,7 @@ def add_account():
     if not may_list(me):
         return error_page(404)
     form = NewAccountForm()
-    form.rol.choices = [(r, ROLE_NAMES[r]) for r in ROLES if may_create(me, r)]
+    form.rol.choices = role_choices(me)
     if not form.validate_on_submit():
         return manage(status=400, errors=form_errors(form), form=form)
     try:

@@ -1,0 +1,30 @@
+"""Logging in from a test client the way a browser does: fetch the form, send its CSRF token."""
+import re
+
+from kast.accounts import SYSTEM
+
+PASSWORD = "paars-kasteel-rijdt-langzaam"
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token(client, url: str = "/inloggen") -> str:
+    match = CSRF.search(client.get(url).get_data(as_text=True))
+    assert match, f"geen CSRF-token op {url}"
+    return match.group(1) or match.group(2)
+
+
+class Auth:
+    def __init__(self, app):
+        self.app = app
+        self.accounts = app.extensions["accounts"]
+
+    def ensure(self, name: str, role: str, org: str):
+        return self.accounts.get(name) or self.accounts.add(SYSTEM, name, PASSWORD, role, org)
+
+    def login(self, client, name: str, role: str = "lid", org: str = "gm0106", password: str = PASSWORD):
+        self.ensure(name, role, org)
+        return client.post("/inloggen", data={"csrf_token": csrf_token(client), "gebruikersnaam": name,
+                                             "wachtwoord": password})
+
+    def logout(self, client):
+        return client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/account")})
