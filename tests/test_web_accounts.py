@@ -163,3 +163,10 @@ def test_login_never_redirects_to_another_host(app, auth):
     response = client.post("/inloggen", data={"csrf_token": csrf_token(client), "gebruikersnaam": "web-omleiding",
                                               "wachtwoord": PASSWORD, "volgende": "/kaart?focus=vng"})
     assert response.headers["Location"] == "/kaart?focus=vng"
+
+
+def test_openapi_describes_the_token_scheme(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["components"]["securitySchemes"]["apiToken"] == {**doc["components"]["securitySchemes"]["apiToken"],
+                                                                 "type": "http", "scheme": "bearer"}
+    assert {} in doc["security"] and "401" in doc["paths"]["/account"]["get"]["responses"]

@@ -117,7 +117,9 @@ def register(app: Flask, site) -> None:
         if bearer is not None and not current_user.is_authenticated:
             return error_page(401, "Het API-token is onbekend, ingetrokken of hoort bij een uitgeschakeld account.")
         g.reader = current_user.reader if current_user.is_authenticated else ANONYMOUS
-        if request.method not in SAFE_METHODS and bearer is None and request.endpoint not in CSRF_EXEMPT:
+        # Only requests that reach a view are checked: a wrong method or path keeps its own 405 or 404.
+        if (request.method not in SAFE_METHODS and bearer is None and request.url_rule is not None
+                and request.endpoint not in CSRF_EXEMPT):
             csrf.protect()
 
     @app.after_request

@@ -68,6 +68,10 @@ SCHEMAS = {
         bronnen=_array(_ref("Bronvermelding")), vergelijkbaar=_array(_ref("Vergelijkbaar")), zelfdeAls=_array(STRING),
         contact=_obj([], organisatie=_nullable(_obj(["id", "naam"], id=STRING, naam=STRING)), functie=_nullable(STRING)),
         _links=_ref("Links")),
+    "Account": _obj(["gebruikersnaam", "naam", "organisatie", "organisatieNaam", "rol", "actief"],
+                    gebruikersnaam=STRING, naam=STRING, organisatie={"type": "string", "description": "id in de kast"},
+                    organisatieNaam=STRING, rol={"type": "string", "enum": ["lid", "redacteur", "beheerder"]},
+                    actief=BOOL),
     "Dataset": _obj(["titel", "beschrijving", "licentie", "distributies", "bronnen", "_links"],
                     titel=STRING, beschrijving=STRING, uitgever=STRING, licentie={"type": "object"}, taal=STRING,
                     gebied=STRING, gewijzigd=_nullable(STRING), basisUri=STRING, ontologie=STRING,
@@ -85,6 +89,18 @@ def _response(description: str, schema: str, mediatype: str = "application/json"
 
 PROBLEM_400 = _response("Ongeldige parameter (Nederlandse uitleg in 'detail')", "Probleem", "application/problem+json")
 PROBLEM_404 = _response("Niet gevonden", "Probleem", "application/problem+json")
+PROBLEM_401 = _response("Niet ingelogd, of het API-token is onbekend of ingetrokken", "Probleem",
+                        "application/problem+json")
+SECURITY_SCHEMES = {
+    "apiToken": {"type": "http", "scheme": "bearer",
+                 "description": "Persoonlijk API-token (kast_…), te maken op /account. Zonder token ziet u wat "
+                                "openbaar is; met het token van een lid ook de praktijken die alleen binnen het "
+                                "netwerk worden gedeeld. Een onbekend of ingetrokken token geeft 401."},
+    "sessie": {"type": "apiKey", "in": "cookie", "name": "kast_sessie",
+               "description": "De sessie na inloggen op /inloggen (voor de website zelf)."},
+}
+# Every read works without credentials (the public view); a token or session widens what is visible.
+OPTIONAL_AUTH = [{}, {"apiToken": []}, {"sessie": []}]
 
 
 def _query_params(facets: list[str], sortable: bool, default_size: int) -> list[dict]:
@@ -120,6 +136,11 @@ def document(site) -> dict:
     paths = {
         "/zoeken": _get("zoeken", _query_params(search_facets, True, 10),
                         _response("Zoekresultaten met facetten", "Resultaten"), "zoeken"),
+        "/account": {"get": {"summary": "account", "operationId": "account", "tags": ["algemeen"], "parameters": [],
+                             "security": [{"apiToken": []}, {"sessie": []}],
+                             "responses": {"200": _response("Het account van het token of de sessie: naam, "
+                                                            "organisatie en rol", "Account"),
+                                           "401": PROBLEM_401}}},
         "/dataset": {"get": {"summary": "dataset", "operationId": "dataset", "tags": ["algemeen"], "parameters": [],
                              "responses": {"200": _response("Beschrijving van de dataset (DCAT)", "Dataset")}}},
     }
@@ -146,5 +167,6 @@ def document(site) -> dict:
         "servers": [{"url": "/api/v1"}],
         "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
         "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "security": OPTIONAL_AUTH,
+        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
     }

@@ -128,12 +128,14 @@ def _serve(app):
 
 
 @pytest.fixture(scope="session")
-def server():
-    """The real app (web.create_app() with its default configuration: data/ of the repository)."""
+def server(tmp_path_factory):
+    """The real app on data/ of the repository, with its runtime state (accounts database, secret key)
+    in a temporary folder."""
     require_browser()
     from web import create_app
 
-    live = _serve(create_app())
+    var = tmp_path_factory.mktemp("var")
+    live = _serve(create_app({"KAST_VAR": str(var), "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"}))
     yield live
     live.stop()
 
@@ -148,7 +150,8 @@ def xss_server(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("xss")
     data = make_data(ROOT / "data", base / "data")
-    live = _serve(create_app({CONFIG_DATA: str(data), CONFIG_INDEX: str(base / "index")}))
+    live = _serve(create_app({CONFIG_DATA: str(data), CONFIG_INDEX: str(base / "index"), "KAST_VAR": str(base),
+                              "KAST_DATABASE_URL": f"sqlite:///{base / 'kast.sqlite'}"}))
     yield live
     live.stop()
 
