@@ -199,7 +199,10 @@ def login():
             return redirect(safe_next(target))
     elif request.method == "POST":
         status = 400
-    response = current_app.make_response((render_template("inloggen.html", form=form, error=error,
+    sso = current_app.config.get("KAST_OIDC_NAME") if current_app.config.get("KAST_OIDC_ISSUER") else None
+    if target and target.startswith("/"):
+        session["volgende"] = target   # for the way back from single sign-on
+    response = current_app.make_response((render_template("inloggen.html", form=form, error=error, sso=sso,
                                                           volgende=target if target and target.startswith("/") else None),
                                           status))
     if retry:

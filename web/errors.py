@@ -7,7 +7,7 @@ from .finder import BadRequest
 
 API_VERSION = "1.0.0"
 TITLES = {400: "Ongeldig verzoek", 401: "Niet ingelogd", 403: "Niet toegestaan", 404: "Niet gevonden",
-          405: "Methode niet toegestaan", 429: "Te veel verzoeken",
+          405: "Methode niet toegestaan", 429: "Te veel verzoeken", 502: "Andere dienst niet bereikbaar",
           406: "Niet beschikbaar in dit formaat", 500: "Interne fout"}
 DETAILS = {400: "Het verzoek kan niet worden gelezen.",
            401: "Log in om dit te zien of te doen.",

@@ -27,6 +27,7 @@ class Account(Base):
     organisation: Mapped[str] = mapped_column(String(100), index=True)   # an organisation id in the graph
     role: Mapped[str] = mapped_column(String(20))                        # lid | redacteur | beheerder
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)   # issuer|sub (SSO)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     password_changed: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)

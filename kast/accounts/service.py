@@ -230,6 +230,37 @@ class Accounts:
                 self._audit(db, "uitgelogd", None, row.account_id, address)
                 db.delete(row)
 
+    # ------------------------------------------------------------------ single sign-on
+
+    def sso_account(self, issuer: str, subject: str, display_name: str | None, organisation: str | None,
+                    role: str | None, trusted_roles: tuple[str, ...] = ("lid",), address: str | None = None) -> Account:
+        """The account of an identity confirmed by an OpenID Connect provider, made on its first login.
+
+        Organisation and role come from the provider's claims when the organisation is in the kast and the
+        role is one the deployment trusts the provider to give (by default only `lid`: a provider must not
+        be able to mint curators). Otherwise the new account waits, inactive, until a beheerder assigns
+        both. Returns the account; the caller checks `active`.
+        """
+        external = f"{issuer}|{subject}"[:255]
+        with self.sessions.begin() as db:
+            account = db.scalar(select(Account).where(Account.external_id == external))
+            if account is not None:
+                return account
+            trusted = role in trusted_roles and role in rules.ROLES and bool(organisation) and self.is_organisation(organisation)
+            base = re.sub(r"[^a-z0-9._-]+", "-", (display_name or subject).lower()).strip("-._")[:40] or "sso"
+            username, n = f"sso-{base}", 1
+            while db.scalar(select(Account.id).where(Account.username == username)) is not None:
+                n += 1
+                username = f"sso-{base}-{n}"
+            account = Account(username=username, display_name=_clean_name(display_name or username),
+                              organisation=organisation if trusted else "", role=role if trusted else "lid",
+                              active=trusted, external_id=external)
+            db.add(account)
+            db.flush()
+            self._audit(db, "sso-account-aangemaakt", SYSTEM, account.id, address,
+                        f"rol {account.role}, organisatie {account.organisation}" if trusted else "wacht op een beheerder")
+            return account
+
     # ------------------------------------------------------------------ API tokens
 
     def create_token(self, actor, account_id: int, label: str, address: str | None = None) -> tuple[ApiToken, str]:
