@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 SHORT = 80
-WORDS = re.compile(r"\s+|[^\s]+")
+WORDS = re.compile(r"\s*\S+\s*|\s+")
 
 
 @dataclass
@@ -65,7 +65,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """[(gelijk|weg|bij, text)] at word level.
 
     >>> word_diff("de oude tekst", "de nieuwe tekst")
-    [('gelijk', 'de '), ('weg', 'oude'), ('bij', 'nieuwe'), ('gelijk', ' tekst')]
+    [('gelijk', 'de '), ('weg', 'oude '), ('bij', 'nieuwe '), ('gelijk', 'tekst')]
     """
     a, b = WORDS.findall(old), WORDS.findall(new)
     out = []

@@ -78,6 +78,8 @@ def _plain(value):
     """Strip surrounding whitespace from text, so an editor's trailing newline is no change."""
     if isinstance(value, str):
         return value.strip()
+    if isinstance(value, (dt.date, dt.datetime)):   # one form for dates, so versions compare and JSON works
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
@@ -110,9 +112,18 @@ def parse(text: bytes | str) -> dict:
     return flatten(data)
 
 
-def _yaml_value(value):
+DATE_FIELDS = {"aangemaakt", "gewijzigd"}
+
+
+def _yaml_value(key, value):
+    """Dates are written unquoted, as in hand-written files."""
     if isinstance(value, dt.datetime):
         return value.date()
+    if key in DATE_FIELDS and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     return value
 
 
@@ -132,7 +143,7 @@ def serialise(flat: dict) -> bytes:
     P
     <BLANKLINE>
     """
-    data = nest({k: _yaml_value(v) for k, v in flat.items() if not k.startswith("_")})
+    data = nest({k: _yaml_value(k, v) for k, v in flat.items() if not k.startswith("_")})
     head = {}
     for key in [k.split(".")[0] for k in HEAD_ORDER] + sorted(data):
         if key in data and key not in head and key not in BODY_KEYS:

@@ -105,6 +105,7 @@ class ContentRepo:
         except Exception as exc:
             raise RepoError(f"{self.path} is geen git-repository: {exc}") from exc
         self.git_dir = Path(self.repo.controldir())
+        self.repo.object_store.fsync_object_files = True   # a written object survives a crash too
         self._locked = 0
 
     # ------------------------------------------------------------------ creating
@@ -114,11 +115,7 @@ class ContentRepo:
         """A new repository at `path` (its files, or a copy of `seed`, as the first commit)."""
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        repo = Repo.init(str(path), default_branch=DEFAULT_BRANCH)
-        config = repo.get_config()
-        config.set((b"core",), b"fsyncObjectFiles", True)
-        config.write_to_path()
-        repo.close()
+        Repo.init(str(path), default_branch=DEFAULT_BRANCH).close()
         content = cls(path)
         with content.locked():
             if seed is not None:
