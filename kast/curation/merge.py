@@ -32,8 +32,9 @@ def _merge_lists(base: list, ours: list, theirs: list):
     return out
 
 
-def three_way(base: dict, ours: dict, theirs: dict) -> MergeResult:
-    """Merge flat field dicts (see kast.curation.entry.flatten).
+def three_way(base: dict, ours: dict, theirs: dict, quiet=()) -> MergeResult:
+    """Merge flat field dicts (see kast.curation.entry.flatten). Fields in `quiet` (kept up to date by
+    the workflow, like dates) are merged but not reported as taken from the other edit.
 
     >>> r = three_way({"titel": "A", "samenvatting": "S"}, {"titel": "B", "samenvatting": "S"},
     ...               {"titel": "A", "samenvatting": "T"})
@@ -43,6 +44,7 @@ def three_way(base: dict, ours: dict, theirs: dict) -> MergeResult:
     {'titel': {'basis': 'A', 'mijn': 'B', 'huidig': 'C'}}
     """
     result = MergeResult({})
+    quiet = set(quiet)
     keys = list(theirs) + [k for k in ours if k not in theirs] + [k for k in base if k not in ours and k not in theirs]
     for key in keys:
         b, o, t = base.get(key), ours.get(key), theirs.get(key)
@@ -50,7 +52,8 @@ def three_way(base: dict, ours: dict, theirs: dict) -> MergeResult:
             value = o
         elif o == b:
             value = t
-            result.theirs_applied.append(key)
+            if key not in quiet:
+                result.theirs_applied.append(key)
         elif t == b:
             value = o
         else:

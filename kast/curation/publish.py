@@ -45,7 +45,7 @@ class Publishing:
         if (base and base[1]) == (current and current[1]):
             return fields, [], pub_head, current
         result = three_way(entry_format.parse(base[0]) if base else {}, fields,
-                           entry_format.parse(current[0]) if current else {})
+                           entry_format.parse(current[0]) if current else {}, entry_format.MANAGED)
         for key, choice in (choices or {}).items():
             if key in result.conflicts:
                 value = result.conflicts.pop(key)["mijn" if choice == "mijn" else "huidig"]

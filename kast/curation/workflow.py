@@ -235,7 +235,7 @@ class Curation(Publishing, Histories, Queues):
         return SaveResult(p, version, True, merged_fields, self.context().validate(fields), findings)
 
     def _merge(self, base: dict, mine: dict, current: dict, current_version: str) -> tuple[dict, list]:
-        result = three_way(base, mine, current)
+        result = three_way(base, mine, current, entry_format.MANAGED)
         if not result.clean:
             raise Conflict("iemand anders heeft intussen dezelfde velden gewijzigd: "
                            + ", ".join(result.conflicts) + ". Er is niets overschreven; kies per veld.",
