@@ -1,0 +1,121 @@
+"""History of entries and proposals, the version at any point, and "nieuw en gewijzigd" (with Atom).
+
+Everything here reads the published branch (and, for a proposal, its own branch); what is hidden from
+the reader stays hidden: an entry the reader may not see now has no history and no feed item for them.
+"""
+from ..visibility import ANONYMOUS
+from . import entry as entry_format
+from . import meta
+from .diff import changes
+from .identity import Editor, NotFound
+
+PUBLIC_ACTIONS = ("gepubliceerd", "gearchiveerd", "begin")
+
+
+class Histories:
+    def _fields_at(self, commit_id: bytes, path: str) -> dict | None:
+        found = self.repo.read(commit_id, path)
+        return entry_format.parse(found[0]) if found else None
+
+    def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
+        """Each published change of an entry, newest first: who, when, why, and what changed per field."""
+        if self.published(entry_id, editor) is None and (editor is None or not editor.curator
+                                                         or self.published(entry_id) is None):
+            raise NotFound("dit item bestaat niet")
+        path = entry_format.path_of(entry_id)
+        out = []
+        for commit in self.repo.walk(self.repo.published_ref, paths=[path], max_entries=limit):
+            new = self._fields_at(commit.id, path)
+            old = self._fields_at(commit.parents[0], path) if commit.parents else None
+            event = meta.Event.of(commit)
+            sha = self.repo.blob_id(commit.id, path)
+            out.append(dict(event.as_dict(), versie=event.commit, inhoud=sha.decode() if sha else None,
+                            wijzigingen=[c.as_dict() for c in changes(old, new)]))
+        return out
+
+    def version_at(self, entry_id: str, commit: str, editor: Editor | None = None) -> dict:
+        """The fields of an entry as they were published at `commit`."""
+        if self.published(entry_id, editor) is None:
+            raise NotFound("dit item bestaat niet")
+        try:
+            commit_id = commit.encode()
+            obj = self.repo.commit_obj(commit_id)
+        except (KeyError, ValueError, AssertionError):
+            raise NotFound("deze versie bestaat niet") from None
+        published = {c.id for c in self.repo.walk(self.repo.published_ref, paths=[entry_format.path_of(entry_id)])}
+        fields = self._fields_at(obj.id, entry_format.path_of(entry_id)) if obj.id in published else None
+        if fields is None:
+            raise NotFound("deze versie bestaat niet")
+        return fields
+
+    def proposal_history(self, editor: Editor, proposal_id: str) -> list[dict]:
+        """Every step of a proposal, newest first, with the per-field changes of each save."""
+        p = self.proposal(editor, proposal_id)
+        out = []
+        for commit in self.repo.walk(p.head.encode()):
+            t = meta.parse(commit.message)
+            if t.get("Voorstel") != p.id:
+                break
+            event = meta.Event.of(commit)
+            item = event.as_dict()
+            if event.action in meta.CONTENT_ACTIONS | {"teruggezet"}:
+                old = self._fields_at(commit.parents[0], p.path) if commit.parents else None
+                item["wijzigingen"] = [c.as_dict() for c in changes(old, self._fields_at(commit.id, p.path))]
+            out.append(item)
+        return out
+
+    def recent_changes(self, limit: int = 50, theme: str | None = None, reader=ANONYMOUS) -> list[dict]:
+        """Published changes, newest first ("nieuw en gewijzigd"); `theme` keeps those about that theme."""
+        from ..visibility import PUBLIC_STATUS
+
+        head = self.repo.head(self.repo.published_ref)
+        out = []
+        for commit in self.repo.walk(self.repo.published_ref, max_entries=limit * 20):
+            t = meta.parse(commit.message)
+            if t.get("Actie") not in ("gepubliceerd", "gearchiveerd") or not t.get("Pad"):
+                continue
+            path = t["Pad"]
+            now = self._fields_at(head, path)
+            if now is None:
+                continue
+            visible = (now.get("zichtbaarheid") or "openbaar") in reader.visible and (
+                reader.sees_unpublished or (now.get("status") or "gepubliceerd") in PUBLIC_STATUS)
+            if not visible or (theme and theme not in (now.get("themas") or [])):
+                continue
+            then = self._fields_at(commit.id, path) or {}
+            old = self._fields_at(commit.parents[0], path) if commit.parents else None
+            event = meta.Event.of(commit)
+            out.append({"item": t.get("Item"), "titel": then.get("titel") or t.get("Item"),
+                        "samenvatting": then.get("samenvatting", ""), "soort": "nieuw" if old is None else t["Actie"],
+                        "wanneer": event.when, "door": event.name, "versie": event.commit,
+                        "wijzigingen": [] if old is None else [c.summary() for c in changes(old, then)]})
+            if len(out) >= limit:
+                break
+        return out
+
+
+def atom(items: list[dict], site: str, title: str = "De Apothekerskast: nieuw en gewijzigd",
+         feed_path: str = "/nieuw.atom") -> bytes:
+    """An Atom feed of `recent_changes` items (feedgen)."""
+    from feedgen.feed import FeedGenerator
+
+    site = site.rstrip("/")
+    fg = FeedGenerator()
+    fg.id(site + feed_path)
+    fg.title(title)
+    fg.language("nl")
+    fg.link(href=site + feed_path, rel="self")
+    fg.link(href=site + "/", rel="alternate")
+    fg.author({"name": "De Apothekerskast"})
+    fg.updated(items[0]["wanneer"] if items else "1970-01-01T00:00:00+00:00")
+    for item in reversed(items):   # feedgen prepends
+        e = fg.add_entry()
+        url = f"{site}/praktijken/{item['item']}"
+        e.id(f"{url}#{item['versie']}")
+        label = {"nieuw": "Nieuw", "gearchiveerd": "Gearchiveerd"}.get(item["soort"], "Gewijzigd")
+        e.title(f"{label}: {item['titel']}")
+        e.link(href=url)
+        e.updated(item["wanneer"])
+        e.author({"name": item["door"]})
+        e.summary(item["samenvatting"] + ("\n\n" + "\n".join(item["wijzigingen"]) if item["wijzigingen"] else ""))
+    return fg.atom_str(pretty=True)

@@ -1,0 +1,358 @@
+"""The content repository: a git repository (dulwich, no shell) whose work tree is the published content.
+
+The published branch (the one HEAD names) is checked out in the work tree that the loader reads; drafts
+live only as commits on their own branches and never touch the work tree. Every write happens under one
+repository lock (an fcntl lock held by this process), in this order, so a process killed at any moment
+leaves a consistent repository:
+
+1. objects (blobs, trees, commit) are written by dulwich, each to a lock file, fsynced and renamed;
+2. the branch ref is moved with compare-and-swap (the commit point: a save is acknowledged after this);
+3. for the published branch: a journal names the paths to check out, the files are written atomically
+   (temp file, fsync, rename), the index is updated and the journal removed. A journal left by a killed
+   process is replayed by the next writer.
+
+Lock files git leaves behind (``index.lock``, ``refs/heads/x.lock``) are removed only while we hold the
+repository lock and no process has them open.
+"""
+import contextlib
+import fcntl
+import os
+import stat
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dulwich.errors import NotTreeError
+from dulwich.file import FileLocked
+from dulwich.index import Index, index_entry_from_stat
+from dulwich.object_store import commit_tree_changes, tree_lookup_path
+from dulwich.objects import Blob, Commit, Tree
+from dulwich.repo import Repo
+
+DEFAULT_BRANCH = b"gepubliceerd"
+DRAFT_PREFIX = b"refs/heads/voorstel/"
+JOURNAL = "kast-uitchecken"
+LOCK = "kast-schrijven.lock"
+TMP_SUFFIX = ".kast-tmp"
+FILE_MODE = 0o100644
+STALE_LOCK_SECONDS = 600   # where /proc cannot tell who holds a lock file
+
+
+class RepoError(Exception):
+    """Something is wrong with the content repository itself (not with what a user typed)."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Who made a commit: a display name and an account id, never a real e-mail address."""
+
+    name: str
+    account: str
+
+    def ident(self) -> bytes:
+        name = " ".join(self.name.replace("<", "").replace(">", "").split()) or self.account
+        account = "".join(c for c in self.account if c.isalnum() or c in "-_.") or "onbekend"
+        return f"{name} <{account}@apothekerskast.invalid>".encode("utf-8")
+
+
+SYSTEM = Signature("De Apothekerskast", "kast")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write `data` to `path` so a reader (or a kill -9) only ever sees the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}{TMP_SUFFIX}"
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _open_by_any_process(path: Path) -> bool | None:
+    """True when some process has `path` open; None when this system cannot tell (no /proc)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "fd").is_dir():
+        return None
+    target = str(path.resolve())
+    for pid_dir in proc.iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            for fd in (pid_dir / "fd").iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(fd) == target:
+                        return True
+        except OSError:
+            continue
+    return False
+
+
+class ContentRepo:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        try:
+            self.repo = Repo(str(self.path))
+        except Exception as exc:
+            raise RepoError(f"{self.path} is geen git-repository: {exc}") from exc
+        self.git_dir = Path(self.repo.controldir())
+        self.repo.object_store.fsync_object_files = True   # a written object survives a crash too
+        self._locked = 0
+
+    # ------------------------------------------------------------------ creating
+
+    @classmethod
+    def init(cls, path: Path | str, seed: Path | None = None) -> "ContentRepo":
+        """A new repository at `path` (its files, or a copy of `seed`, as the first commit)."""
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        Repo.init(str(path), default_branch=DEFAULT_BRANCH).close()
+        content = cls(path)
+        with content.locked():
+            if seed is not None:
+                _copy_tree(seed, path)
+            files = {}
+            for file in sorted(path.rglob("*")):
+                rel = file.relative_to(path)
+                if file.is_file() and rel.parts[0] != ".git" and not file.name.endswith(TMP_SUFFIX):
+                    files[rel.as_posix()] = file.read_bytes()
+            commit = content.commit(content.published_ref, files, SYSTEM,
+                                    "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
+            content._checkout(commit, list(files))
+        return content
+
+    # ------------------------------------------------------------------ locking and recovery
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Hold the repository lock (re-entrant in this process); repair what a killed writer left."""
+        if self._locked:
+            self._locked += 1
+            try:
+                yield
+            finally:
+                self._locked -= 1
+            return
+        fd = os.open(self.git_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            self._locked = 1
+            self.recover()
+            yield
+        finally:
+            self._locked = 0
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    def recover(self) -> list[str]:
+        """Remove stale lock files and finish an interrupted checkout. Call only under the lock."""
+        repaired = []
+        candidates = [self.git_dir / "index.lock", self.git_dir / "HEAD.lock", self.git_dir / "packed-refs.lock"]
+        candidates += list((self.git_dir / "refs").rglob("*.lock"))
+        for lock in candidates:
+            if lock.exists() and self._stale(lock):
+                lock.unlink(missing_ok=True)
+                repaired.append(str(lock.relative_to(self.git_dir)))
+        journal = self.git_dir / JOURNAL
+        if journal.exists():
+            paths = [p for p in journal.read_text(encoding="utf-8").splitlines() if p]
+            head = self.head(self.published_ref)
+            if head is not None:
+                self._checkout(head, paths)
+            repaired.append(JOURNAL)
+        return repaired
+
+    def _stale(self, lock: Path) -> bool:
+        owned = _open_by_any_process(lock)
+        if owned is None:
+            return time.time() - lock.stat().st_mtime > STALE_LOCK_SECONDS
+        return not owned
+
+    def _stale_object_lock(self, exc: FileLocked) -> bool:
+        lock = Path(os.fsdecode(exc.lockfilename))
+        if lock.exists() and self._stale(lock):
+            lock.unlink(missing_ok=True)
+            return True
+        return False
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def published_ref(self) -> bytes:
+        try:
+            chain, _ = self.repo.refs.follow(b"HEAD")
+            return chain[-1]
+        except Exception:   # a HEAD without target: a repository made by init with nothing yet
+            return b"refs/heads/" + DEFAULT_BRANCH
+
+    def head(self, ref: bytes) -> bytes | None:
+        try:
+            return self.repo.refs[ref]
+        except KeyError:
+            return None
+
+    def refs(self, prefix: bytes) -> dict[bytes, bytes]:
+        return {prefix + k: v for k, v in self.repo.refs.as_dict(prefix.rstrip(b"/")).items()}
+
+    def commit_obj(self, commit_id: bytes) -> Commit:
+        return self.repo[commit_id]
+
+    def blob_id(self, commit_id: bytes | None, path: str) -> bytes | None:
+        if commit_id is None:
+            return None
+        tree = self.repo[commit_id].tree
+        try:
+            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, tree, path.encode())
+        except (KeyError, NotTreeError):
+            return None
+        return sha if stat.S_ISREG(mode) else None
+
+    def read(self, commit_id: bytes | None, path: str) -> tuple[bytes, bytes] | None:
+        """(content, blob id) of `path` at `commit_id`, or None when it does not exist there."""
+        sha = self.blob_id(commit_id, path)
+        return (self.repo[sha].data, sha) if sha else None
+
+    def blob(self, sha: bytes | str) -> bytes | None:
+        sha = sha.encode() if isinstance(sha, str) else sha
+        try:
+            obj = self.repo[sha]
+        except (KeyError, ValueError, AssertionError):
+            return None
+        return obj.data if isinstance(obj, Blob) else None
+
+    def list_dir(self, commit_id: bytes, folder: str) -> list[str]:
+        try:
+            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, self.repo[commit_id].tree,
+                                         folder.encode())
+        except KeyError:
+            return []
+        return [e.path.decode() for e in self.repo[sha].iteritems()]
+
+    def walk(self, ref_or_commit: bytes, paths: list[str] | None = None, max_entries: int | None = None):
+        """Commits reachable from a ref or commit, newest first (optionally only those touching `paths`)."""
+        head = self.head(ref_or_commit) if ref_or_commit.startswith(b"refs/") else ref_or_commit
+        if head is None:
+            return []
+        walker = self.repo.get_walker(include=[head], paths=[p.encode() for p in paths] if paths else None,
+                                      max_entries=max_entries)
+        return [entry.commit for entry in walker]
+
+    def changed_paths(self, old: bytes | None, new: bytes) -> list[str]:
+        old_tree = self.repo[old].tree if old else None
+        changes = self.repo.object_store.tree_changes(old_tree, self.repo[new].tree)
+        out = set()
+        for (old_path, new_path), _, _ in changes:
+            out.update(p.decode() for p in (old_path, new_path) if p)
+        return sorted(out)
+
+    # ------------------------------------------------------------------ writing
+
+    def commit(self, ref: bytes, files: dict[str, bytes | None], author: Signature, message: str,
+               expected: bytes | None, parents: list[bytes] | None = None,
+               base_tree_of: bytes | None = None) -> bytes:
+        """Commit `files` (path → content, None deletes) onto `ref` if it still points at `expected`.
+
+        The tree starts from `base_tree_of` (default: the first parent). Returns the new commit id.
+        """
+        if not self._locked:
+            raise RepoError("schrijven kan alleen binnen ContentRepo.locked()")
+        for attempt in range(3):
+            try:
+                return self._commit(ref, files, author, message, expected, parents, base_tree_of)
+            except FileLocked as exc:   # a lock file left by a killed process
+                if attempt == 2 or not self._stale_object_lock(exc):
+                    raise RepoError(f"de repository is bezet ({exc.filename}); probeer het zo opnieuw") from exc
+        raise AssertionError("unreachable")
+
+    def _commit(self, ref, files, author, message, expected, parents, base_tree_of) -> bytes:
+        store = self.repo.object_store
+        parents = [expected] if parents is None and expected else (parents or [])
+        start = base_tree_of or (parents[0] if parents else None)
+        tree = self.repo[start].tree if start else None
+        if tree is None:
+            empty = Tree()
+            store.add_object(empty)
+            tree = empty.id
+        changes = []
+        for path, data in sorted(files.items()):
+            if data is None:
+                changes.append((path.encode(), None, None))
+            else:
+                blob = Blob.from_string(data)
+                store.add_object(blob)
+                changes.append((path.encode(), FILE_MODE, blob.id))
+        c = Commit()
+        c.tree = commit_tree_changes(store, tree, changes)
+        c.parents = parents
+        c.author = c.committer = author.ident()
+        c.author_time = c.commit_time = int(time.time())
+        c.author_timezone = c.commit_timezone = 0
+        c.encoding = b"UTF-8"
+        c.message = message.encode("utf-8")
+        store.add_object(c)
+        if not self.repo.refs.set_if_equals(ref, expected, c.id):
+            raise RepoError(f"{ref.decode()} is intussen veranderd; probeer het opnieuw")
+        if ref == self.published_ref:
+            self._checkout(c.id, list(files))
+        return c.id
+
+    def set_ref(self, ref: bytes, new: bytes, expected: bytes | None) -> None:
+        if not self.repo.refs.set_if_equals(ref, expected, new):
+            raise RepoError(f"{ref.decode()} is intussen veranderd; probeer het opnieuw")
+
+    def delete_ref(self, ref: bytes) -> None:
+        self.repo.refs.remove_if_equals(ref, None)
+
+    def _checkout(self, commit_id: bytes, paths: list[str]) -> None:
+        """Make the work tree and index match `commit_id` for `paths` (journaled, atomic per file)."""
+        if not paths:
+            return
+        journal = self.git_dir / JOURNAL
+        atomic_write(journal, "\n".join(paths).encode("utf-8"))
+        index = Index(self.repo.index_path()) if os.path.exists(self.repo.index_path()) else Index(
+            self.repo.index_path(), read=False)
+        for path in paths:
+            target = self.path / path
+            found = self.read(commit_id, path)
+            if found is None:
+                target.unlink(missing_ok=True)
+                with contextlib.suppress(KeyError):
+                    del index[path.encode()]
+                continue
+            data, sha = found
+            if not target.exists() or target.read_bytes() != data:
+                atomic_write(target, data)
+            index[path.encode()] = index_entry_from_stat(os.stat(target), sha, FILE_MODE)
+        for folder in {(self.path / p).parent for p in paths}:
+            for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else []:
+                tmp.unlink(missing_ok=True)
+        self._write_index(index)
+        journal.unlink()
+
+    def _write_index(self, index: Index) -> None:
+        for attempt in range(2):
+            try:
+                index.write()
+                return
+            except FileLocked as exc:
+                if attempt or not self._stale_object_lock(exc):
+                    raise RepoError("de index van de repository is bezet; probeer het zo opnieuw") from exc
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    for file in sorted(Path(source).rglob("*")):
+        rel = file.relative_to(source)
+        if file.is_file() and ".git" not in rel.parts and "__pycache__" not in rel.parts:
+            dest = target / rel
+            if not dest.exists():
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(file.read_bytes())

@@ -1,0 +1,42 @@
+"""Where the content repository lives.
+
+`KAST_CONTENT_REPO` names it. Without it, the data folder (`KAST_DATA`) is the repository, unless that is
+the project's own `data/` (or any folder inside the project checkout): the project's checkout is never
+committed into, so a separate repository is made under the runtime folder `KAST_VAR` (default `var/`),
+seeded with a copy of that folder, and the site reads from there (see `kast.config.data_dir`).
+"""
+import os
+from pathlib import Path
+
+from .. import config
+from .repo import ContentRepo
+
+
+def var_dir() -> Path:
+    return Path(os.environ.get("KAST_VAR") or config.ROOT / "var")
+
+
+def repo_path() -> tuple[Path, Path | None]:
+    """(where the repository is, which folder seeds it when it does not exist yet)."""
+    explicit = os.environ.get("KAST_CONTENT_REPO")
+    if explicit:
+        return Path(explicit), config.data_dir()
+    data = config.data_dir().resolve()
+    inside_project = data == config.ROOT or config.ROOT in data.parents
+    if inside_project and not (data / ".git").exists():
+        return var_dir() / "content", data
+    return data, None
+
+
+def open_repo(create: bool = True) -> ContentRepo:
+    """The content repository, created (and seeded) on first use when `create`."""
+    path, seed = repo_path()
+    if (path / ".git").is_dir():
+        return ContentRepo(path)
+    if not create:
+        raise FileNotFoundError(path)
+    if path.resolve() == config.ROOT or config.ROOT in path.resolve().parents and not str(
+            path.resolve()).startswith(str(var_dir().resolve())):
+        raise ValueError(f"de inhoudsrepository mag niet in de projectmap staan: {path}")
+    seed = seed if seed is not None and seed.resolve() != path.resolve() else None
+    return ContentRepo.init(path, seed=seed)

@@ -1,0 +1,124 @@
+"""Validate one entry with the rules of `kast validate`, in the context of the current graph.
+
+There is one validator: this module runs the loader's own Reader (parsing), Builder (fields, references,
+privacy of values, citations) and SHACL shapes on the single entry. What it needs of the rest of the
+kast (which ids exist and of what kind, which source sections exist, the fixed lists) is read once per
+published version from everything except the practices, whose ids come from their file names; so
+validating an edit at 10,000 practices does not load 10,000 files.
+"""
+import tempfile
+import threading
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.namespace import RDF, SKOS
+
+from .. import config
+from ..build import Builder
+from ..loader import ONTOLOGY_FILES, SHAPES_FILE
+from ..readers import Entry, Message, Reader
+from ..validate import shacl_messages
+from ..vocab import ACTOR_KINDS, Vocabulary
+from . import entry as entry_format
+
+PLACE_KINDS = ("gemeente", "provincie", "waterschap", "veiligheidsregio", "politie-eenheid", "actor")
+
+
+class _IdsOnlyReader(Reader):
+    """Reads everything but the practices, which only register their id (the file name)."""
+
+    def _read_practice(self, path: Path) -> None:
+        self.entries.append(Entry("praktijk", path.stem, {}, self.rel(path)))
+
+
+class Context:
+    """What validating one entry needs of the current kast: built once per published version."""
+
+    def __init__(self, data_dir: Path, ontology_dir: Path | None = None, base: str | None = None):
+        self.vocab = Vocabulary(config.base_iri(base))
+        ontology_dir = Path(ontology_dir or config.DEFAULT_ONTOLOGY)
+        self.ontology = Graph()
+        for name in ONTOLOGY_FILES:
+            self.ontology.parse(ontology_dir / name, format="turtle", publicID=self.vocab.base)
+        self.shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle", publicID=self.vocab.base)
+        reader = _IdsOnlyReader(Path(data_dir)).read_all()
+        builder = Builder(Graph(), self.vocab)
+        builder.g = self.ontology          # fixed lists and relation kinds come from the ontology
+        builder.fixed = builder._fixed_lists()
+        builder.relation_kinds = {
+            str(n): p for c, p in self.ontology.subject_objects(self.vocab.kast.asProperty)
+            for n in self.ontology.objects(c, SKOS.notation)}
+        builder.register(reader.entries)
+        self.items = builder.items
+        self.sections = builder.sections
+        self.fixed, self.relation_kinds = builder.fixed, builder.relation_kinds
+        self.places = frozenset(str(item.entry.data.get("naam", "")).casefold()
+                                for item in self.items.values() if item.kind in PLACE_KINDS
+                                and item.entry.data.get("naam"))
+        self._lock = threading.Lock()
+
+    def add_practice(self, entry_id: str) -> None:
+        """A practice published in this process: known from now on without rebuilding."""
+        if entry_id not in self.items:
+            builder = self._builder(Graph())
+            builder.register([Entry("praktijk", entry_id, {}, entry_format.path_of(entry_id))])
+            self.items = builder.items
+
+    def _builder(self, graph: Graph) -> Builder:
+        builder = Builder.__new__(Builder)
+        builder.g, builder.v = graph, self.vocab
+        builder.items = dict(self.items)
+        builder.sections = self.sections
+        builder.messages = []
+        builder.fixed, builder.relation_kinds = self.fixed, self.relation_kinds
+        builder.file_of = {}
+        return builder
+
+    def validate(self, fields: dict, shacl: bool = True) -> list[Message]:
+        """Messages (file, field, Dutch text) for one practice given as flat fields."""
+        entry_id = fields.get("id")
+        try:
+            path = entry_format.path_of(entry_id)
+        except entry_format.EntryFormatError as exc:
+            return [Message("practices/", str(exc), "id")]
+        messages = [Message(path, f"onbekend kopje '## {h}'", None, entry_id) for h in fields.get(
+            "_onbekende-kopjes", [])]
+        with tempfile.TemporaryDirectory(prefix="kast-valideer-") as tmp:
+            data = Path(tmp) / "data"
+            (data / "practices").mkdir(parents=True)
+            file = data / path
+            file.write_bytes(entry_format.serialise(fields))
+            reader = Reader(data)
+            reader._read_practice(file)
+        graph = Graph()
+        for s, p, o in self.ontology:
+            graph.add((s, p, o))
+        builder = self._builder(graph)
+        existing = builder.items.get(entry_id)
+        if existing is not None and existing.kind == "praktijk":
+            del builder.items[entry_id]     # the entry is being replaced, not duplicated
+        for entry in builder.register(reader.entries):
+            builder.convert(entry)
+        messages += reader.messages + builder.messages
+        item = builder.items.get(entry_id)
+        if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
+            self._add_types(graph, item.iri)
+            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab)
+                         if m.entry == entry_id]
+        for m in messages:   # the temporary folder is no part of the message
+            m.file = path
+        return messages
+
+    def _add_types(self, graph: Graph, subject) -> None:
+        """Give referenced items their classes, so sh:class checks see what the full graph would."""
+        kinds = {item.iri: item.kind for item in self.items.values()}
+        for obj in set(graph.objects(subject, None)):
+            kind = kinds.get(obj)
+            if kind:
+                graph.add((obj, RDF.type, self.vocab.classes[kind]))
+                if kind in ACTOR_KINDS:
+                    graph.add((obj, RDF.type, self.vocab.kast.Actor))
+            if obj in self.sections.values():
+                graph.add((obj, RDF.type, self.vocab.kast.SourceSection))
+        for sec in set(graph.objects(None, self.vocab.resolve("prov:entity"))):
+            graph.add((sec, RDF.type, self.vocab.kast.SourceSection))
