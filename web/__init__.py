@@ -16,7 +16,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI, KAST_VAR
     (runtime folder), KAST_DATABASE_URL (accounts database), KAST_COOKIE_SECURE, SECRET_KEY."""
     app = Flask(__name__)
-    app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, JSON_AS_ASCII=False)
+    app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, KAST_CONTENT_REPO=None,
+                      JSON_AS_ASCII=False)
     app.config.from_prefixed_env("KAST_FLASK")
     if config:
         app.config.update(config)
@@ -27,15 +28,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
-    site = app.extensions["kast"] = Site.for_config(app.config)
+    from . import account, api, auth, curation, entities, linkeddata, maps, maps_api, pages, sso
 
-    from . import account, api, auth, entities, linkeddata, maps, maps_api, pages, sso
+    # The site serves the published work tree of the content repository that curation writes to.
+    app.config["KAST_DATA"] = app.config["KAST_CONTENT_REPO"] = str(curation.content_repository(app.config))
+    site = app.extensions["kast"] = Site.for_config(app.config)
     from .templating import register as register_templating
 
     register_templating(app)
     auth.register(app, site)              # login, API tokens, CSRF; sets the reader of each request
     app.register_blueprint(account.bp)
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
+    app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)

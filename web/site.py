@@ -27,16 +27,20 @@ _sites_lock = threading.Lock()
 class Site:
     def __init__(self, data_dir: Path, index_dir, base: str | None):
         self.data_dir = data_dir
+        self.base_arg = base
         self.store = IndexStore(index_dir, data_dir, base)
+        self._lock = threading.RLock()   # cached() may call opened()
+        self._load()
+
+    def _load(self) -> None:
         self.loaded_fingerprint = self.store.fingerprint()
-        self.kast: Kast = load(data_dir, base=base, shacl=False)
+        self.kast: Kast = load(self.data_dir, base=self.base_arg, shacl=False)
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self.stats = stats(self.kast)
         self._opened = None
         self._dumps: dict[tuple[str, str], bytes] = {}
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
-        self._lock = threading.RLock()   # cached() may call opened()
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
 
     @classmethod
@@ -47,6 +51,18 @@ class Site:
             if key not in _sites:
                 _sites[key] = cls(data_dir, cfg.get("KAST_INDEX"), cfg.get("KAST_BASE_IRI"))
             return _sites[key]
+
+    def refresh(self) -> bool:
+        """Take in what changed in the data folder since it was loaded (a publish in this or another
+        process); True when something was reloaded. Requests already running keep the graph they had."""
+        if self.store.fingerprint() == self.loaded_fingerprint:
+            return False
+        with self._lock:
+            if self.store.fingerprint() == self.loaded_fingerprint:
+                return False
+            self._load()
+            self._opened = None
+            return True
 
     @property
     def base(self) -> str:

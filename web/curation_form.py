@@ -1,0 +1,136 @@
+"""The practice form of the curation pages, generated from the one table of fields (`kast.fields`), so
+the form, the file format and the validator cannot drift apart. Works without JavaScript: references
+are (multiple) selects of the entries in the graph, fixed lists are selects or checkboxes.
+"""
+from dataclasses import dataclass
+
+from rdflib.namespace import SKOS
+
+from kast.curation.entry import MANAGED
+from kast.describe import label
+from kast.fields import PRACTICE, PRACTICE_BODY, Field
+
+LONG_TEXT = {"samenvatting"} | {f.key for f in PRACTICE_BODY}
+SOURCE_ROWS_EXTRA = 2      # empty rows for new citations below the existing ones
+LIST_FIELDS = ("texts", "refs", "concepts")
+
+
+@dataclass
+class Spec:
+    field: Field
+    options: list[tuple[str, str]]   # (value, label) for selects and checkboxes
+
+    @property
+    def key(self) -> str:
+        return self.field.key
+
+    @property
+    def name(self) -> str:           # a form field name without dots
+        return self.field.key.replace(".", "__")
+
+    @property
+    def control(self) -> str:
+        t = self.field.type
+        if t == "text":
+            return "textarea" if self.key in LONG_TEXT else "input"
+        return {"texts": "lines", "concept": "select", "concepts": "checkboxes", "ref": "select",
+                "refs": "multiselect", "year": "year"}.get(t, "input")
+
+    @property
+    def label(self) -> str:
+        return self.key.replace("periode.", "periode: ").replace("context.", "context: ").replace(
+            "contact.", "contact: ").replace("-", " ").capitalize()
+
+
+def fixed_lists(kast) -> dict[str, list[tuple[str, str]]]:
+    lists: dict[str, list[tuple[str, str]]] = {}
+    for concept, scheme in kast.graph.subject_objects(SKOS.inScheme):
+        name = str(scheme).rsplit("/", 1)[-1]
+        for notation in kast.graph.objects(concept, SKOS.notation):
+            lists.setdefault(name, []).append((str(notation), label(kast, concept)))
+    return {name: sorted(values, key=lambda v: v[1].casefold()) for name, values in lists.items()}
+
+
+def specs(kast) -> list[Spec]:
+    """One spec per editable field of a practice, with the options the graph offers."""
+    lists = fixed_lists(kast)
+    by_kind: dict[str, list[tuple[str, str]]] = {}
+    for item_id, item in kast.items.items():
+        by_kind.setdefault(item.kind, []).append((item_id, label(kast, item.iri)))
+    out = []
+    for f in PRACTICE + PRACTICE_BODY:
+        if f.key in MANAGED:
+            continue
+        if f.type in ("concept", "concepts"):
+            options = lists.get(f.target, [])
+        elif f.type in ("ref", "refs"):
+            kinds = (f.target,) if isinstance(f.target, str) else f.target
+            options = sorted((o for k in kinds for o in by_kind.get(k, [])), key=lambda o: o[1].casefold())
+        else:
+            options = []
+        out.append(Spec(f, options))
+    return out
+
+
+def sources(kast) -> list[tuple[str, str]]:
+    return sorted(((i, label(kast, item.iri)) for i, item in kast.items.items() if item.kind == "bron"))
+
+
+def values(spec: Spec, fields: dict) -> list[str]:
+    """The current value(s) of a field as strings, for the form."""
+    value = fields.get(spec.key)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def parse(form, all_specs: list[Spec]) -> dict:
+    """The submitted form as the flat fields of a practice (what `kast.curation` stores)."""
+    fields: dict = {}
+    for spec in all_specs:
+        t = spec.field.type
+        if t in ("refs", "concepts"):
+            value = [v for v in form.getlist(spec.name) if v]
+        elif t == "texts":
+            value = [line.strip() for line in form.get(spec.name, "").splitlines() if line.strip()]
+        else:
+            value = form.get(spec.name, "").strip()
+            if t == "year" and value.isdigit():
+                value = int(value)
+        if value not in ("", []):
+            fields[spec.key] = value
+    citations = []
+    for n in range(int(form.get("bronnen-aantal", "0") or 0) if str(form.get("bronnen-aantal", "0")).isdigit() else 0):
+        source, section = form.get(f"bron-{n}", "").strip(), form.get(f"sectie-{n}", "").strip()
+        if not source and not section:
+            continue
+        row = {"bron": source, "sectie": section}
+        supports = [s.strip() for s in form.get(f"onderbouwt-{n}", "").split(",") if s.strip()]
+        if supports:
+            row["onderbouwt"] = supports
+        quote = form.get(f"citaat-{n}", "").strip()
+        if quote:
+            row["citaat"] = quote
+        citations.append(row)
+    if citations:
+        fields["bronnen"] = citations
+    return fields
+
+
+def citation_rows(fields: dict) -> list[dict]:
+    rows = [dict(r, onderbouwt=", ".join(r.get("onderbouwt") or [])) for r in fields.get("bronnen") or []
+            if isinstance(r, dict)]
+    return rows + [{} for _ in range(SOURCE_ROWS_EXTRA)]
+
+
+def messages_by_field(messages: list, findings: list) -> dict[str, list[str]]:
+    """Validation messages and privacy findings per field name of the form ('' for the whole entry)."""
+    out: dict[str, list[str]] = {}
+    for m in messages:
+        key = (m.field if hasattr(m, "field") else m.get("veld")) or ""
+        text = m.text if hasattr(m, "text") else m.get("melding", "")
+        out.setdefault(key.split(".")[0] if key.startswith("bronnen") else key, []).append(text)
+    for f in findings:
+        key = f.field if hasattr(f, "field") else f.get("veld", "")
+        out.setdefault(key or "", []).append(f.message if hasattr(f, "message") else f.get("melding", ""))
+    return out
