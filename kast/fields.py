@@ -69,6 +69,10 @@ PRACTICE = (
     Field("titel", "skos:prefLabel", "text", help="Korte, beschrijvende titel."),
     Field("soort", "kast:practiceKind", "concept", "praktijksoort",
           help="best (werkte, navolgen) of worst (misging, met les)."),
+    Field("aard", "kast:practiceNature", "concept", "praktijkaard",
+          help="Wat het is. Bij best: lokale-praktijk (een organisatie deed het), landelijk-programma (landelijk "
+               "beleid of programma) of voornemen (voornemen, pleidooi of afspraak; uitvoering niet gemeld). "
+               "Bij worst: voorgevallen (gebeurde echt) of valkuil (risico waarvoor de bronnen waarschuwen)."),
     Field("samenvatting", "dct:abstract", "text", help="Twee of drie zinnen: wat, wie, met welk resultaat."),
     Field("status", "kast:status", "concept", "status", help="concept | ter-review | gepubliceerd | gearchiveerd"),
     Field("zichtbaarheid", "kast:visibility", "concept", "zichtbaarheid",
