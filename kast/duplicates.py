@@ -77,9 +77,18 @@ def likely_duplicates(kast: Kast) -> list[Pair]:
 
 
 def duplicate_messages(kast: Kast) -> list[Message]:
-    """One warning per likely duplicate pair, on the file of the first practice."""
-    return [Message(kast.items[p.first].entry.file,
-                    f"lijkt op de praktijk '{p.second}' (tekstovereenkomst {p.text:.0%}, {p.concepts:.0%} dezelfde "
-                    "thema's en instrumenten); voeg ze samen of maak het verschil duidelijk in titel en samenvatting",
-                    "titel", p.first, "waarschuwing")
-            for p in likely_duplicates(kast)]
+    """One warning per practice that has likely duplicates: its closest match and how many more there are
+    (a generated corpus can have thousands of pairs; one line per practice keeps the output readable)."""
+    by_first: dict[str, list[Pair]] = {}
+    for p in likely_duplicates(kast):
+        by_first.setdefault(p.first, []).append(p)
+    messages = []
+    for first, pairs in sorted(by_first.items()):
+        best = max(pairs, key=lambda p: (p.text, p.concepts))
+        more = f"; en op {len(pairs) - 1} andere" if len(pairs) > 1 else ""
+        messages.append(Message(
+            kast.items[first].entry.file,
+            f"lijkt op de praktijk '{best.second}' (tekstovereenkomst {best.text:.0%}, {best.concepts:.0%} dezelfde "
+            f"thema's en instrumenten){more}; voeg ze samen of maak het verschil duidelijk in titel en samenvatting",
+            "titel", first, "waarschuwing"))
+    return messages

@@ -72,6 +72,19 @@ def test_near_duplicate_practices_are_flagged_as_a_warning(basis):
     assert result.exit_code == 0 and "1 waarschuwingen" in result.output
 
 
+def test_a_practice_with_several_look_alikes_gets_one_warning(basis):
+    for n in (2, 3):
+        _write(basis, f"aa-kopie-{n}", titel=f"Vergunningen toetsen met de testwet, kopie {n}")
+    # words that every practice shares say nothing, so the corpus needs practices about something else too
+    _write(basis, "raadsleden-oefenen", titel="Raadsleden oefenen met dilemma's", samenvatting="Een game voor de raad.")
+    _write(basis, "wijkagent-meldt", titel="Wijkagent meldt signalen aan het RIEC", samenvatting="Signalen uit de wijk.")
+    kast = load(basis)
+    assert len(likely_duplicates(kast)) == 3          # every pair of the three look-alikes
+    messages = {m.entry: m.text for m in duplicate_messages(kast)}
+    assert set(messages) == {"aa-kopie-2", "aa-kopie-3"}
+    assert "en op 1 andere" in messages["aa-kopie-2"]
+
+
 def test_no_likely_duplicates_left_in_the_real_data(kast):
     assert [(p.first, p.second) for p in likely_duplicates(kast)] == []
 
