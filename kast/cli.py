@@ -32,14 +32,17 @@ def _fail(text: str) -> None:
 @main.command(help="Controleer alle bestanden; exit 0 als alles klopt, anders de meldingen en exit 1.")
 @click.option("--json", "as_json", is_flag=True, help="Meldingen als JSON.")
 def validate(as_json: bool) -> None:
+    from .duplicates import duplicate_messages
+
     kast = _load(click.get_current_context())
+    messages = kast.messages + duplicate_messages(kast)   # warnings: they never change the exit code
     if as_json:
-        click.echo(json.dumps({"geldig": kast.ok, "meldingen": [m.as_dict() for m in kast.messages]},
+        click.echo(json.dumps({"geldig": kast.ok, "meldingen": [m.as_dict() for m in messages]},
                               ensure_ascii=False, indent=2))
     else:
-        for m in kast.messages:
+        for m in messages:
             click.echo(str(m), err=m.severity == "fout")
-        errors, warnings = len(kast.errors), len(kast.messages) - len(kast.errors)
+        errors, warnings = len(kast.errors), len(messages) - len(kast.errors)
         click.echo(f"{len(kast.items)} items geladen, {errors} fouten, {warnings} waarschuwingen.")
     sys.exit(0 if kast.ok else 1)
 

@@ -89,7 +89,7 @@ def generate(out: Path, practices: int, seed: int = 2017) -> int:
         front = {
             "id": f"synthetisch-{n:05d}",
             "titel": f"[Synthetisch] {words['instrument']} tegen {words['fenomeen']} in {words['gemeente']}",
-            "soort": kind,
+            "soort": kind, "aard": "voorgevallen" if kind == "worst" else "lokale-praktijk",
             "samenvatting": f"Synthetische praktijk voor schaaltests. {rnd.choice(PROBLEMS).format(**words)}",
             "status": "gepubliceerd", "zichtbaarheid": "openbaar",
             "actoren": sorted({actor, gemeente}), "instrumenten": [instrument],

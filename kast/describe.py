@@ -103,3 +103,13 @@ def as_text(d: dict) -> str:
             fields = f" — onderbouwt {', '.join(c['onderbouwt'])}" if c["onderbouwt"] else ""
             lines.append(f"  {c['bron']} §{c['sectie']} {c['sectietitel']} ({c['bestand']}){fields}")
     return "\n".join(lines)
+
+
+def practice_type(kast: Kast, item_id: str) -> str | None:
+    """'best practice · voornemen of afspraak': what a practice is, for result lists; None for other kinds."""
+    item = kast.items.get(item_id)
+    if item is None or item.kind != "praktijk":
+        return None
+    k = kast.vocab.kast
+    parts = [label(kast, v) for p in (k.practiceKind, k.practiceNature) for v in kast.graph.objects(item.iri, p)]
+    return " · ".join(parts) or None

@@ -68,7 +68,11 @@ REGION_KINDS = ("actor", "provincie", "veiligheidsregio", "waterschap", "politie
 PRACTICE = (
     Field("titel", "skos:prefLabel", "text", help="Korte, beschrijvende titel."),
     Field("soort", "kast:practiceKind", "concept", "praktijksoort",
-          help="best (werkte, navolgen) of worst (misging, met les)."),
+          help="best (navolgen waard) of worst (misging of kan misgaan, met les); zie ook aard."),
+    Field("aard", "kast:practiceNature", "concept", "praktijkaard",
+          help="Wat het is. Bij best: lokale-praktijk (een organisatie deed het), landelijk-programma (landelijk "
+               "beleid of programma) of voornemen (voornemen, pleidooi of afspraak; uitvoering niet gemeld). "
+               "Bij worst: voorgevallen (gebeurde echt) of valkuil (risico waarvoor de bronnen waarschuwen)."),
     Field("samenvatting", "dct:abstract", "text", help="Twee of drie zinnen: wat, wie, met welk resultaat."),
     Field("status", "kast:status", "concept", "status", help="concept | ter-review | gepubliceerd | gearchiveerd"),
     Field("zichtbaarheid", "kast:visibility", "concept", "zichtbaarheid",
@@ -92,8 +96,9 @@ PRACTICE = (
     Field("context.kenmerken", "kast:contextFeature", "concepts", "gemeentekenmerk",
           help="stedelijk | landelijk | grensregio | toeristisch | haven-of-logistiek | agrarisch"),
     Field("contact.organisatie", "kast:contactOrganisation", "ref", ACTOR_KINDS,
-          help="Id van de organisatie die vragen beantwoordt (nooit een persoon)."),
-    Field("contact.functie", "kast:contactRole", "text", help="Functie bij die organisatie, bijv. 'Bibob-coördinator'."),
+          help="Id van de organisatie die het werk deed (nooit een persoon); leeg als de bron die niet noemt."),
+    Field("contact.functie", "kast:contactRole", "text",
+          help="Alleen een rol die de bron noemt; nooit een verzonnen functietitel."),
     Field("aangemaakt", "dct:created", "date", help="Datum van aanmaken (JJJJ-MM-DD)."),
     Field("gewijzigd", "dct:modified", "date", help="Datum van de laatste wijziging (JJJJ-MM-DD)."),
 )

@@ -19,7 +19,8 @@ def practice_template(practice_id: str, title: str = "", kind: str = "best", tod
     if not ID_PATTERN.match(practice_id):
         raise ValueError(practice_id)
     today = (today or dt.date.today()).isoformat()
-    values = dict(DEFAULTS, soort=kind, titel=title, aangemaakt=today, gewijzigd=today)
+    values = dict(DEFAULTS, soort=kind, titel=title, aangemaakt=today, gewijzigd=today,
+                  aard="voorgevallen" if kind == "worst" else "lokale-praktijk")
     lines = ["---", "# Nieuwe praktijk. Regels met # zijn uitleg; laat ze staan of haal ze weg.",
              "# Nooit namen, e-mailadressen of telefoonnummers van personen. Zie docs/dataformaat.md.",
              f"id: {practice_id}  # gelijk aan de bestandsnaam"]

@@ -2,8 +2,8 @@
 from pathlib import Path
 
 from pyshacl import validate as shacl_validate
-from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib import BNode, Graph
+from rdflib.namespace import RDF, SH
 
 from .fields import FIELDS
 from .readers import Message
@@ -27,6 +27,8 @@ def shacl_messages(graph: Graph, shapes: Graph, file_of: dict, vocab: Vocabulary
     for result in results.subjects(SH.resultSeverity, None):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
+        if isinstance(path, BNode):   # a sequence path ( a b ): the field is its first step
+            path = results.value(path, RDF.first)
         text = str(results.value(result, SH.resultMessage) or "voldoet niet aan de vorm")
         file, item, kind = file_of.get(focus, ("(graaf)", str(focus), ""))
         if kind == "bronvermelding":
@@ -41,4 +43,6 @@ def shacl_messages(graph: Graph, shapes: Graph, file_of: dict, vocab: Vocabulary
             field = None
         severity = SEVERITY.get(results.value(result, SH.resultSeverity), "fout")
         messages.append(Message(file, text, field, item, severity))
-    return sorted(messages, key=lambda m: (m.file, m.entry or "", m.field or ""))
+    # sh:equals reports a mismatch once from each side; one message per file, item, field and text is enough
+    unique = {(m.file, m.entry, m.field, m.text, m.severity): m for m in messages}
+    return sorted(unique.values(), key=lambda m: (m.file, m.entry or "", m.field or ""))

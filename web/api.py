@@ -58,6 +58,7 @@ def results_body(found: dict, path: str, html_path: str) -> dict:
         "aantalPaginas": found["pages"], "sortering": query.sort,
         "resultaten": [{
             "id": r["id"], "type": r["kind"], "naam": r["label"], "fragment": r["snippet"], "score": r["score"],
+            "praktijktype": r.get("praktijktype"),
             "_links": {"self": href("api.item", collection=r["collection"], item_id=r["id"]),
                        "html": href("entities.show", collection=r["collection"], item_id=r["id"])},
         } for r in found["results"] if r["collection"]],

@@ -21,7 +21,7 @@ PRACTICE_SECTIONS = (
     ("overdraagbaarheid", "Overdraagbaarheid"),
 )
 # Fields shown in the summary table of a practice (the rest is in the sections or in the header).
-PRACTICE_FACTS = ("soort", "periode.van", "periode.tot", "bewijsniveau", "effect", "context.grootte",
+PRACTICE_FACTS = ("soort", "aard", "periode.van", "periode.tot", "bewijsniveau", "effect", "context.grootte",
                   "context.kenmerken", "status", "gewijzigd")
 
 
@@ -92,6 +92,7 @@ def model(site, item_id: str) -> dict:
             "functie": role.values[0]["waarde"] if role else None,
         }
         m["kindLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "soort"), "praktijk")
+        m["natureLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "aard"), None)
     if item.kind == "bron":
         m["sections"] = [{"id": str(kast.graph.value(s, DCTERMS.identifier)), "title": label(kast, s)}
                          for s in kast.graph.objects(item.iri, DCTERMS.hasPart)]

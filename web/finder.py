@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kast.browse import BrowseError, listing
-from kast.describe import label
+from kast.describe import label, practice_type
 from kast.search import search
 from kast.search.documents import NOT_SET
 from kast.search.engine import SearchError
@@ -113,6 +113,8 @@ def run(site, query: Query, collection: Collection | None = None) -> dict:
                if r["id"] in kast.items and r["id"] not in site.hidden]
     for r in results:
         r["collection"] = BY_KIND[r["kind"]].name if r["kind"] in BY_KIND else None
+        if r["kind"] == "praktijk":
+            r["praktijktype"] = practice_type(kast, r["id"])
     total = found["total"]
     pages = max(1, -(-total // query.size))
     facets = []

@@ -64,7 +64,7 @@ NAV = (
 )
 
 FACET_LABELS = {
-    "soort": "Soort", "praktijksoort": "Best of worst", "thema": "Thema", "instrument": "Instrument",
+    "soort": "Soort", "praktijksoort": "Best of worst", "aard": "Aard","thema": "Thema", "instrument": "Instrument",
     "actor": "Actor", "provincie": "Provincie", "riec": "RIEC-regio", "bewijsniveau": "Bewijsniveau",
     "jaar": "Jaar", "actorsoort": "Soort actor", "niveau": "Niveau", "veiligheidsregio": "Veiligheidsregio",
 }

@@ -37,7 +37,10 @@ SCHEMAS = {
     "Resultaat": _obj(["id", "type", "naam", "fragment", "_links"], id=STRING, type=STRING, naam=STRING,
                       fragment={"type": "string", "description": "HTML; alleen <mark> rond de treffers, de rest is "
                                                                   "al ge-escapet"},
-                      score=_nullable({"type": "number"}), _links=_ref("Links")),
+                      score=_nullable({"type": "number"}),
+                      praktijktype=_nullable({"type": "string", "description": "bij een praktijk: soort en aard, "
+                                                                              "bijv. 'worst practice · valkuil'"}),
+                      _links=_ref("Links")),
     "Facetwaarde": _obj(["waarde", "label", "aantal", "gekozen"], waarde={"type": "string", "description": "'_geen' = niet ingevuld"},
                         label=STRING, aantal=INT, gekozen=BOOL),
     "Facet": _obj(["naam", "label", "waarden"], naam=STRING, label=STRING, waarden=_array(_ref("Facetwaarde"))),

@@ -14,7 +14,7 @@ NOT_SET = "_geen"       # facet value for "not set", so curators see gaps
 SEARCH_KINDS = {"praktijk": "praktijk", "instrument": "instrument", "thema": "thema", "ambitie": "ambitie",
                 "actor": "actor", "politie-eenheid": "actor", "gemeente": "actor", "provincie": "actor",
                 "waterschap": "actor", "veiligheidsregio": "actor"}
-FACETS = ("soort", "praktijksoort", "thema", "instrument", "actor", "provincie", "riec", "bewijsniveau", "jaar")
+FACETS = ("soort", "praktijksoort", "aard", "thema", "instrument", "actor", "provincie", "riec", "bewijsniveau", "jaar")
 
 
 @dataclass
@@ -102,6 +102,7 @@ class DocumentBuilder:
                 "actor": {self.ident(a) for a in actors},
                 "provincie": provinces, "riec": riecs, "jaar": years,
                 "bewijsniveau": {str(v).rsplit("/", 1)[-1] for v in g.objects(iri, k.evidenceLevel)},
+                "aard": {str(v).rsplit("/", 1)[-1] for v in g.objects(iri, k.practiceNature)},
             }
         elif kind == "instrument":
             doc.summary = self.text(iri, DCTERMS.description)

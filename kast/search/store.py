@@ -114,7 +114,7 @@ class IndexStore:
                 if item_id not in labels.setdefault(key, []):
                     labels[key].append(item_id)
         names = {d.id: d.title for d in docs}
-        names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
+        names.update(builder.list_labels("praktijksoort", "praktijkaard", "bewijsniveau"))
         tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
         search_index.write(tmp / search_index.FILE, docs,
                            {"labels": labels, "names": names, "places": sorted(builder.places()),

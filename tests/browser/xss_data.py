@@ -18,7 +18,7 @@ def practice_markdown() -> str:
     head = {
         "id": PRACTICE_ID,
         "titel": TITLE,
-        "soort": "worst",
+        "soort": "worst", "aard": "voorgevallen",
         "samenvatting": f"Samenvatting {MARKER} {PAYLOAD}",
         "status": "gepubliceerd",
         "zichtbaarheid": "openbaar",
