@@ -231,12 +231,31 @@ def step(proposal_id: str, stap: str):
         else:
             cur.mark_not_personal(me, proposal_id, request.form.get("vondst", ""), comment)
             flash("De vondst is gemarkeerd als geen persoonsgegeven; de reden is vastgelegd.")
+    except Conflict as exc:   # published meanwhile on the same fields: show both, let the curator choose
+        return page(cur.draft(me, proposal_id), url_for("redactie.proposal", proposal_id=proposal_id), status=409,
+                    error=str(exc)[:1].upper() + str(exc)[1:], conflict={"fields": exc.fields, "mine": {},
+                                                                         "choose": True})
     except Rejected as exc:   # back on the proposal's page, with what stands in the way next to its field
         draft = cur.draft(me, proposal_id)
         return page(draft, url_for("redactie.proposal", proposal_id=proposal_id), status=422,
                     error=str(exc)[:1].upper() + str(exc)[1:] + ".", extra_messages=exc.messages)
     except CurationError as exc:
         return failed(exc)
+    return redirect(url_for("redactie.proposal", proposal_id=proposal_id))
+
+
+@bp.post("/redactie/voorstellen/<proposal_id>/bijwerken")
+@login_required
+def update(proposal_id: str):
+    """Bring a proposal onto the published version, with a choice per conflicting field."""
+    choices = {key[len("keuze-"):]: value for key, value in request.form.items()
+               if key.startswith("keuze-") and value in ("mijn", "huidig")}
+    try:
+        result = curation().update_from_published(editor(), proposal_id, choices)
+    except CurationError as exc:
+        return failed(exc)
+    flash("Het voorstel is bijgewerkt met de gepubliceerde versie" + (
+        f" (overgenomen: {', '.join(result.merged_fields)})" if result.merged_fields else "") + ".")
     return redirect(url_for("redactie.proposal", proposal_id=proposal_id))
 
 
