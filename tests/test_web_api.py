@@ -149,8 +149,8 @@ def test_errors_are_problem_json_in_dutch(client, url, status, words):
     assert "Traceback" not in response.get_data(as_text=True)
 
 
-def test_only_get(client):
-    response = client.post("/api/v1/praktijken")
+def test_read_only_collections_refuse_other_methods(client):
+    response = client.post("/api/v1/instrumenten")
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
     assert "GET" in response.headers["Allow"] and response.headers["API-Version"] == "1.0.0"
 

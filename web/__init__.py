@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
-    from . import account, api, auth, curation, entities, linkeddata, maps, maps_api, pages, sso
+    from . import account, api, auth, curation, curation_api, entities, linkeddata, maps, maps_api, pages, sso
 
     # The site serves the published work tree of the content repository that curation writes to.
     app.config["KAST_DATA"] = app.config["KAST_CONTENT_REPO"] = str(curation.content_repository(app.config))
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(account.bp)
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
     app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd
+    app.register_blueprint(curation_api.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)

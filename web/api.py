@@ -142,4 +142,10 @@ def item(collection: str, item_id: str):
     if BY_KIND[found.kind].name != collection:
         right = BY_KIND[found.kind].name
         return problem(404, f"'{item_id}' is een {BY_KIND[found.kind].singular}; zie /api/v1/{right}/{item_id}.")
-    return json_response(entity_body(model(s, item_id)))
+    response = json_response(entity_body(model(s, item_id)))
+    if found.kind == "praktijk":   # the version to send back in If-Match when proposing a change
+        from .curation import published_version
+
+        if (version := published_version(item_id)) is not None:
+            response.headers["ETag"] = f'"{version}"'
+    return response

@@ -117,9 +117,11 @@ def register(app: Flask, site) -> None:
         if bearer is not None and not current_user.is_authenticated:
             return error_page(401, "Het API-token is onbekend, ingetrokken of hoort bij een uitgeschakeld account.")
         g.reader = current_user.reader if current_user.is_authenticated else ANONYMOUS
-        # Only requests that reach a view are checked: a wrong method or path keeps its own 405 or 404.
+        # Only requests that reach a view are checked: a wrong method or path keeps its own 405 or 404. An
+        # API call without a session has no credentials to abuse: it gets the API's own 401.
+        api_without_session = request.path.startswith("/api/") and not current_user.is_authenticated
         if (request.method not in SAFE_METHODS and bearer is None and request.url_rule is not None
-                and request.endpoint not in CSRF_EXEMPT):
+                and request.endpoint not in CSRF_EXEMPT and not api_without_session):
             csrf.protect()
 
     @app.after_request

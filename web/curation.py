@@ -70,6 +70,11 @@ def curation():
         return app.extensions["curation"]
 
 
+def published_version(entry_id: str) -> str | None:
+    found = curation().published(entry_id)
+    return found[1] if found else None
+
+
 def editor() -> Editor:
     a = current_user.account
     return Editor(f"account-{a.id}", a.display_name, a.role, a.organisation)

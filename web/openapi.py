@@ -159,6 +159,9 @@ def document(site) -> dict:
                                            "Entiteit"), "404": PROBLEM_404}}}
     from .maps_api import openapi_paths   # the network views (issue 5)
     paths.update(openapi_paths())
+    from .curation_api import openapi as curation_paths   # the curation workflow (issue 10)
+    schemas = dict(SCHEMAS)
+    curation_paths(paths, schemas)
     return {
         "openapi": "3.0.3",
         "info": {"title": "De Apothekerskast API", "version": API_VERSION,
@@ -171,5 +174,5 @@ def document(site) -> dict:
         "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
         "paths": paths,
         "security": OPTIONAL_AUTH,
-        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},
     }

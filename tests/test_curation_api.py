@@ -1,0 +1,83 @@
+"""The curation workflow through the JSON API with personal API tokens: 201/ETag, 428/412, 422 per field,
+403 for approving one's own proposal or a lid publishing, and the history."""
+import pytest
+
+from kast.accounts import SYSTEM
+
+PRACTICE = {"titel": "Emmen deelt signalen over vastgoed met de RIEC", "soort": "best", "aard": "lokale-praktijk",
+            "samenvatting": "De gemeente Emmen deelt signalen over vastgoed met de RIEC.", "zichtbaarheid": "openbaar",
+            "gemeenten": ["gm0114"], "actoren": ["gm0114"], "themas": ["deelaspect-georganiseerde-criminaliteit"],
+            "bewijsniveau": "beschreven", "effect": "onbekend", "probleem": "Signalen bleven liggen.",
+            "aanpak": "Een vast moment om signalen te bespreken.", "werkingsmechanisme": "Partners zien samen meer.",
+            "resultaat": "De bron meldt geen resultaat.", "lessen": "- Spreek een vast moment af.",
+            "overdraagbaarheid": "Voor elke gemeente.", "bronnen": [{"bron": "003", "sectie": "2.1"}]}
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from web import create_app
+
+    var = tmp_path_factory.mktemp("redactie-api")
+    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
+                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+
+
+@pytest.fixture(scope="module")
+def tokens(app):
+    accounts, out = app.extensions["accounts"], {}
+    for name, role, org in (("api-emmen", "lid", "gm0114"), ("api-redactie-a", "redacteur", "vng"),
+                            ("api-redactie-b", "redacteur", "vng")):
+        account = accounts.add(SYSTEM, name, "paars-kasteel-rijdt-langzaam", role, org)
+        out[name] = {"Authorization": "Bearer " + accounts.create_token(SYSTEM, account.id, "test")[1]}
+    return out
+
+
+def test_the_whole_workflow_over_the_api(app, tokens):
+    c = app.test_client()
+    lid, a, b = tokens["api-emmen"], tokens["api-redactie-a"], tokens["api-redactie-b"]
+    assert c.post("/api/v1/praktijken", json=PRACTICE).status_code == 401
+    made = c.post("/api/v1/praktijken", json=PRACTICE, headers=lid)
+    assert made.status_code == 201 and made.headers["ETag"] and made.headers["Location"].endswith("/versies")
+    entry = made.get_json()["voorstel"]["item"]
+    assert c.put(f"/api/v1/praktijken/{entry}", json=PRACTICE, headers=lid).status_code == 428
+    changed = c.put(f"/api/v1/praktijken/{entry}", json=dict(PRACTICE, resultaat="Nog niets gemeten."),
+                    headers=dict(lid, **{"If-Match": made.headers["ETag"]}))
+    assert changed.status_code == 200 and changed.headers["ETag"] != made.headers["ETag"]
+    stale = c.put(f"/api/v1/praktijken/{entry}", json=dict(PRACTICE, resultaat="Iets anders."),
+                  headers=dict(lid, **{"If-Match": made.headers["ETag"]}))
+    assert stale.status_code == 412 and stale.mimetype == "application/problem+json"
+    assert "resultaat" in stale.get_json()["conflicten"]
+
+    assert c.post(f"/api/v1/praktijken/{entry}/status", json={"status": "ter-beoordeling"}, headers=lid).status_code == 200
+    lid_publishes = c.post(f"/api/v1/praktijken/{entry}/status", json={"status": "gepubliceerd"}, headers=lid)
+    assert lid_publishes.status_code == 403
+    assert c.post(f"/api/v1/praktijken/{entry}/status", json={"status": "gepubliceerd"}, headers=a).status_code == 200
+    public = c.get(f"/api/v1/praktijken/{entry}")
+    assert public.status_code == 200 and public.headers["ETag"]
+    history = c.get(f"/api/v1/praktijken/{entry}/versies").get_json()["versies"]
+    assert history[0]["door"]["naam"] == "api-redactie-a"
+    old = c.get(f"/api/v1/praktijken/{entry}/versies/{history[0]['versie']}").get_json()
+    assert old["velden"]["titel"] == PRACTICE["titel"]
+    assert b  # a second curator exists for the four-eyes test below
+
+
+def test_approving_your_own_proposal_is_403(app, tokens):
+    c = app.test_client()
+    a = tokens["api-redactie-a"]
+    made = c.post("/api/v1/praktijken", json=dict(PRACTICE, titel="Eigen voorstel van redactie A"), headers=a)
+    entry = made.get_json()["voorstel"]["item"]
+    c.post(f"/api/v1/praktijken/{entry}/status", json={"status": "ter-beoordeling"}, headers=a)
+    own = c.post(f"/api/v1/praktijken/{entry}/status", json={"status": "gepubliceerd"}, headers=a)
+    assert own.status_code == 403 and "vier ogen" in own.get_json()["detail"].lower()
+
+
+def test_findings_come_back_per_field(app, tokens):
+    c = app.test_client()
+    bad = dict(PRACTICE, titel="Voorstel met een BSN", probleem="Het BSN van de melder is 111222333.")
+    response = c.post("/api/v1/praktijken", json=bad, headers=tokens["api-emmen"])
+    assert response.status_code == 422 and response.mimetype == "application/problem+json"
+    assert any(f["veld"] == "probleem" for f in response.get_json()["fouten"])
+    assert c.post("/api/v1/praktijken", data="geen json", headers=tokens["api-emmen"]).status_code == 400
+    unknown = c.post("/api/v1/praktijken/bestaat-niet/status", json={"status": "gepubliceerd"},
+                     headers=tokens["api-redactie-a"])
+    assert unknown.status_code == 404

@@ -1,0 +1,234 @@
+"""The JSON API of the curation workflow (REST API Design Rules): propose, change with If-Match, change
+status, and read the history. Authenticated with a personal API token (`Authorization: Bearer …`) or the
+session; every rule is the library's (`kast.curation`).
+
+- `POST /api/v1/praktijken` → 201, `Location`, `ETag`: a new practice as concept.
+- `PUT /api/v1/praktijken/{id}` needs `If-Match` (428 without it): saves the caller's open proposal for
+  the entry, or proposes a change to the published entry. A change since that version is merged when
+  other fields changed, and answered 412 with both versions per field when the same ones did.
+- `POST /api/v1/praktijken/{id}/status` with `{"status": …, "toelichting": …}`.
+- `GET /api/v1/praktijken/{id}/versies` and `/versies/{versie}`.
+Validation and privacy findings come back as application/problem+json with one entry per field.
+"""
+from flask import Blueprint, request, url_for
+from flask_login import current_user
+
+from kast.curation import Conflict, CurationError, Rejected
+from kast.curation.entry import EntryFormatError
+
+from .curation import curation, editor, site
+from .errors import json_response, problem
+
+bp = Blueprint("redactie_api", __name__, url_prefix="/api/v1")
+STATUS_STEPS = {"ter-beoordeling": "indienen", "ter-review": "indienen", "concept": "terugsturen",
+                "gepubliceerd": "publiceren", "ingetrokken": "intrekken", "gearchiveerd": "archiveren"}
+
+
+def _problem(status: int, detail: str, errors: list | None = None, **extra):
+    response = problem(status, detail[:1].upper() + detail[1:])
+    body = response.get_json()
+    if errors:
+        body["fouten"] = [{"veld": e.get("veld") or e.get("field") or "", "melding": e.get("melding") or e.get("tekst", "")}
+                          for e in errors]
+    body.update(extra)
+    response.set_data(json_response(body).get_data())
+    return response
+
+
+def _failed(exc: CurationError):
+    if isinstance(exc, Rejected):
+        return _problem(422, str(exc), exc.messages)
+    if isinstance(exc, Conflict):
+        return _problem(412, str(exc), None, conflicten=exc.fields, huidigeVersie=exc.current_version)
+    return _problem(exc.status, str(exc))
+
+
+def _needs_account():
+    if not current_user.is_authenticated:
+        response = _problem(401, "log in of stuur een API-token mee (Authorization: Bearer …)")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+    return None
+
+
+def _body() -> dict | None:
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else None
+
+
+def _saved(result, status: int = 200):
+    body = result.as_dict()
+    response = json_response(body, status)
+    response.headers["ETag"] = f'"{result.version}"'
+    response.headers["Location"] = url_for("redactie_api.versions", entry_id=result.proposal.entry_id)
+    return response
+
+
+def _open_proposal(entry_id: str):
+    """The caller's (a curator: anyone's) open proposal for this entry, newest first, or None."""
+    me = editor()
+    for p in sorted(curation().proposals(), key=lambda p: p.updated, reverse=True):
+        if p.entry_id == entry_id and p.status in ("concept", "ter-review") and (me.curator or p.proposer == me.account):
+            return p
+    return None
+
+
+@bp.post("/praktijken")
+def create():
+    if (refused := _needs_account()) is not None:
+        return refused
+    fields = _body()
+    if fields is None:
+        return _problem(400, "stuur de praktijk als JSON-object met de veldnamen van het bestandsformaat")
+    try:
+        result = curation().propose(editor(), fields, override=request.headers.get("Kast-Geen-Persoonsgegeven"))
+    except (CurationError, EntryFormatError) as exc:
+        return _failed(exc) if isinstance(exc, CurationError) else _problem(400, str(exc))
+    return _saved(result, 201)
+
+
+@bp.put("/praktijken/<entry_id>")
+def change(entry_id: str):
+    if (refused := _needs_account()) is not None:
+        return refused
+    version = (request.headers.get("If-Match") or "").strip().strip('"').removeprefix("W/").strip('"')
+    if not version:
+        return _problem(428, "stuur de versie waarvan u uitging mee in If-Match (de ETag van de praktijk)")
+    fields = _body()
+    if fields is None:
+        return _problem(400, "stuur de praktijk als JSON-object met de veldnamen van het bestandsformaat")
+    cur, me = curation(), editor()
+    override = request.headers.get("Kast-Geen-Persoonsgegeven")
+    try:
+        mine = _open_proposal(entry_id)
+        if mine is not None:
+            result = cur.save(me, mine.id, fields, version, override=override)
+        elif cur.published(entry_id, me) is not None and site().public(entry_id):
+            result = cur.propose(me, fields, entry_id, version, override=override)
+        else:
+            return _problem(404, "deze praktijk bestaat niet")
+    except CurationError as exc:
+        return _failed(exc)
+    return _saved(result)
+
+
+@bp.post("/praktijken/<entry_id>/status")
+def status(entry_id: str):
+    if (refused := _needs_account()) is not None:
+        return refused
+    body = _body() or {}
+    step = STATUS_STEPS.get(str(body.get("status", "")))
+    if step is None:
+        return _problem(400, "status moet een van deze zijn: " + ", ".join(STATUS_STEPS))
+    comment = str(body.get("toelichting") or "")
+    cur, me = curation(), editor()
+    try:
+        if step == "archiveren":
+            if not site().public(entry_id):
+                return _problem(404, "deze praktijk bestaat niet")
+            event = cur.archive(me, entry_id, comment)
+            site().refresh()
+            return json_response(event.as_dict())
+        p = _open_proposal(entry_id)
+        if p is None:
+            return _problem(404, "er is geen open voorstel voor deze praktijk")
+        if step == "indienen":
+            done = cur.submit(me, p.id, comment).as_dict()
+        elif step == "terugsturen":
+            done = cur.send_back(me, p.id, comment).as_dict()
+        elif step == "intrekken":
+            done = cur.withdraw(me, p.id, comment).as_dict()
+        else:
+            done = cur.publish(me, p.id, comment).as_dict()
+            site().refresh()
+    except CurationError as exc:
+        return _failed(exc)
+    return json_response(done)
+
+
+@bp.get("/praktijken/<entry_id>/versies")
+def versions(entry_id: str):
+    if not site().public(entry_id):
+        return _problem(404, "deze praktijk bestaat niet")
+    try:
+        events = curation().history(entry_id, editor() if current_user.is_authenticated else None)
+    except CurationError as exc:
+        return _failed(exc)
+    return json_response({"praktijk": entry_id, "versies": events,
+                          "_links": {"self": {"href": request.path},
+                                     "html": {"href": url_for("redactie.history", entry_id=entry_id)}}})
+
+
+@bp.get("/praktijken/<entry_id>/versies/<versie>")
+def version(entry_id: str, versie: str):
+    if not site().public(entry_id):
+        return _problem(404, "deze praktijk bestaat niet")
+    try:
+        fields = curation().version_at(entry_id, versie, editor() if current_user.is_authenticated else None)
+    except CurationError as exc:
+        return _failed(exc)
+    from kast.curation.entry import nest
+
+    return json_response({"praktijk": entry_id, "versie": versie, "velden": nest(fields)})
+
+
+def openapi(paths: dict, schemas: dict) -> None:
+    """Add the write operations to the OpenAPI document (web.openapi)."""
+    from .openapi import PROBLEM_401, PROBLEM_404, VERSION_HEADER, _ref, _response
+
+    problem = lambda text: _response(text, "Probleem", "application/problem+json")   # noqa: E731
+    schemas["Praktijkvelden"] = {
+        "type": "object", "additionalProperties": True,
+        "description": "De velden van docs/dataformaat.md: titel, soort, aard, samenvatting, zichtbaarheid, actoren, "
+                       "instrumenten, themas, gemeenten, regios, periode{van,tot}, bewijsniveau, effect, "
+                       "context{grootte,kenmerken}, contact{organisatie,functie}, bronnen[{bron,sectie,onderbouwt,"
+                       "citaat}] en de teksten probleem, aanpak, werkingsmechanisme, resultaat, lessen, overdraagbaarheid."}
+    schemas["Opgeslagen"] = {"type": "object", "required": ["voorstel", "versie", "opgeslagen"],
+                             "properties": {"voorstel": {"type": "object"}, "versie": {"type": "string"},
+                                            "opgeslagen": {"type": "boolean"}, "bericht": {"type": "string"},
+                                            "samengevoegd": {"type": "array", "items": {"type": "string"}},
+                                            "meldingen": {"type": "array", "items": {"type": "object"}},
+                                            "vondsten": {"type": "array", "items": {"type": "object"}}}}
+    secured = [{"apiToken": []}, {"sessie": []}]
+    saved = {"description": "Opgeslagen als concept", "content": {"application/json": {"schema": _ref("Opgeslagen")}},
+             "headers": dict(VERSION_HEADER, ETag={"description": "De versie, voor If-Match", "schema": {"type": "string"}},
+                             Location={"description": "De geschiedenis van de praktijk", "schema": {"type": "string"}})}
+    body = {"required": True, "content": {"application/json": {"schema": _ref("Praktijkvelden")}}}
+    entry_id = {"name": "id", "in": "path", "required": True,
+                "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*$", "maxLength": 120}}
+    errors = {"400": problem("Geen JSON-object"), "401": PROBLEM_401,
+              "422": problem("Validatie of mogelijke persoonsgegevens; 'fouten' heeft één regel per veld")}
+    paths.setdefault("/praktijken", {})["post"] = {
+        "summary": "praktijk voorstellen", "operationId": "praktijkVoorstellen", "tags": ["praktijken"],
+        "security": secured, "requestBody": body, "responses": {"201": saved, **errors}}
+    paths.setdefault("/praktijken/{id}", {})["put"] = {
+        "summary": "praktijk wijzigen", "operationId": "praktijkWijzigen", "tags": ["praktijken"], "security": secured,
+        "parameters": [entry_id, {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+                                  "description": "De ETag van de versie waarvan u uitging"}],
+        "requestBody": body,
+        "responses": {"200": saved, **errors, "404": PROBLEM_404,
+                      "412": problem("Intussen zijn dezelfde velden gewijzigd; 'conflicten' toont beide versies"),
+                      "428": problem("If-Match ontbreekt")}}
+    paths[f"/praktijken/{{id}}/status"] = {"post": {
+        "summary": "status wijzigen", "operationId": "praktijkStatus", "tags": ["praktijken"], "security": secured,
+        "parameters": [entry_id],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["status"],
+            "properties": {"status": {"type": "string", "enum": list(STATUS_STEPS)}, "toelichting": {"type": "string"}}}}}},
+        "responses": {"200": _response("De nieuwe stand van het voorstel", "Opgeslagen"), **errors, "404": PROBLEM_404,
+                      "403": problem("Niet toegestaan: een lid publiceert niet; niemand keurt zijn eigen voorstel goed"),
+                      "409": problem("Deze stap past niet bij de status van het voorstel")}}}
+    history = {"type": "object", "properties": {"praktijk": {"type": "string"},
+                                                "versies": {"type": "array", "items": {"type": "object"}}}}
+    paths["/praktijken/{id}/versies"] = {"get": {
+        "summary": "geschiedenis", "operationId": "praktijkVersies", "tags": ["praktijken"], "parameters": [entry_id],
+        "responses": {"200": {"description": "Elke gepubliceerde wijziging: wie, wanneer, waarom en wat per veld",
+                              "headers": VERSION_HEADER, "content": {"application/json": {"schema": history}}},
+                      "400": problem("Ongeldig verzoek"), "404": PROBLEM_404}}}
+    paths["/praktijken/{id}/versies/{versie}"] = {"get": {
+        "summary": "versie", "operationId": "praktijkVersie", "tags": ["praktijken"],
+        "parameters": [entry_id, {"name": "versie", "in": "path", "required": True,
+                                  "schema": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}],
+        "responses": {"200": {"description": "De velden zoals ze in die versie waren", "headers": VERSION_HEADER,
+                              "content": {"application/json": {"schema": {"type": "object"}}}},
+                      "400": problem("Ongeldig verzoek"), "404": PROBLEM_404}}}
