@@ -31,7 +31,7 @@ serve: $(STAMP)
 
 test: $(STAMP)
 	bash scripts/install-browser.sh $(VENV)   # chromium for the browser tests, when missing
-	bash scripts/install-oidc-provider.sh     # a real OpenID Connect provider for the SSO tests, when missing
+	bash scripts/install-node-tools.sh        # OIDC provider and API linter for the tests, when missing
 	$(BIN)/pytest
 
 clean:

@@ -34,7 +34,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def issuer():
     if not (PROVIDER / "node_modules" / "oidc-provider").is_dir() or not shutil.which("node"):
-        message = "de OIDC-testprovider ontbreekt: npm ci --prefix tests/oidc (make test doet dat)"
+        message = "de OIDC-testprovider ontbreekt: bash scripts/install-node-tools.sh (make test doet dat)"
         pytest.fail(message) if os.environ.get("CI") else pytest.skip(message)
     port = free_port()
     env = dict(os.environ, PORT=str(port), REDIRECT_URI=CALLBACK, CLIENT_SECRET=SECRET, ACCOUNTS=json.dumps(CLAIMS))
