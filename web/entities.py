@@ -101,6 +101,9 @@ def model(site, item_id: str) -> dict:
 @bp.get("/<any(" + ", ".join(NAMES) + "):collection>/<item_id>")
 def show(collection: str, item_id: str):
     site = current_app.extensions["kast"]
+    if item_id not in site.kast.items and site.public(item_id.lower()):
+        # ids are lower case; CBS and TOOI write GM0106
+        return redirect(url_for("entities.show", collection=collection, item_id=item_id.lower()), 301)
     item = site.kast.items.get(item_id)
     if item is not None and site.public(item_id) and BY_KIND[item.kind].name != collection:
         # one URL per thing: /actoren/gm0106 → /gemeenten/gm0106

@@ -2,8 +2,9 @@
 or the graph listing, and return one plain dict that a template or the JSON API renders.
 
 Every state is in the URL: q, pagina, paginagrootte, sorteer, and each facet as its own repeated
-parameter (thema=a&thema=b). Anything else in the query string is taken as a facet, and an unknown
-facet gets a clear Dutch message instead of being ignored.
+parameter (thema=a&thema=b). Anything else in the query string is taken as a facet. The API answers an
+unknown facet with a clear Dutch message; the HTML pages ignore it, so a link with `utm_source` or
+`fbclid` from a newsletter or a social network still opens the page.
 """
 import re
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 from kast.browse import BrowseError, listing
 from kast.describe import label
 from kast.search import search
-from kast.search.documents import NOT_SET
+from kast.search.documents import FACETS, NOT_SET
 from kast.search.engine import SearchError
 
 from .kinds import BY_KIND, SORTS, Collection, facet_label
@@ -64,8 +65,18 @@ def _int(args, name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
-def parse(args, default_size: int = 10) -> Query:
-    """A query from request.args (a MultiDict); raises BadRequest with a Dutch message."""
+def known_facets(collection: Collection | None) -> tuple[str, ...]:
+    """The filters a page understands: the search index's facets, or those of a graph listing."""
+    if collection is not None and collection.search_kind is None:
+        return collection.facets
+    return FACETS
+
+
+def parse(args, default_size: int = 10, known: tuple[str, ...] | None = None) -> Query:
+    """A query from request.args (a MultiDict); raises BadRequest with a Dutch message.
+
+    With `known` (the HTML pages), parameters that are no filter of the page are ignored instead of
+    reported, so tracking parameters added by mail programs and social networks do no harm."""
     q = " ".join((args.get("q") or "").split())
     if len(q) > 500:
         raise BadRequest("de zoekvraag is langer dan 500 tekens; maak hem korter")
@@ -74,7 +85,7 @@ def parse(args, default_size: int = 10) -> Query:
         raise BadRequest(f"onbekende sortering '{sort}'; kies uit: {', '.join(SORTS)}")
     facets: dict[str, list[str]] = {}
     for name in args:
-        if name in RESERVED:
+        if name in RESERVED or (known is not None and name not in known):
             continue
         values = []
         for v in args.getlist(name):

@@ -18,9 +18,9 @@ def site():
     return current_app.extensions["kast"]
 
 
-def alternate(endpoint: str, **values) -> str:
-    """The JSON twin of the current page, with the same query string."""
-    return with_query(url_for(endpoint, **values), list(request.args.items(multi=True)))
+def alternate(endpoint: str, query: finder.Query, **values) -> str:
+    """The JSON twin of the current page, with the same state (not the ignored parameters: the API is strict)."""
+    return with_query(url_for(endpoint, **values), query.pairs())
 
 
 @bp.get("/")
@@ -46,18 +46,18 @@ def _home_context(s) -> dict:
 
 @bp.get("/zoeken")
 def zoeken():
-    query = finder.parse(request.args)
+    query = finder.parse(request.args, known=finder.known_facets(None))
     found = finder.run(site(), query)
     return render_template("zoeken.html", found=found, query=query, collection=None,
-                           alternate=alternate("api.zoeken"))
+                           alternate=alternate("api.zoeken", query))
 
 
 def browse(collection_name: str):
     collection = BY_NAME[collection_name]
-    query = finder.parse(request.args, default_size=20)
+    query = finder.parse(request.args, default_size=20, known=finder.known_facets(collection))
     found = finder.run(site(), query, collection)
     return render_template("lijst.html", found=found, query=query, collection=collection,
-                           alternate=alternate("api.collection", collection=collection.name))
+                           alternate=alternate("api.collection", query, collection=collection.name))
 
 
 for _c in COLLECTIONS:
