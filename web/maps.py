@@ -17,6 +17,7 @@ from flask import Blueprint, current_app, render_template, request, url_for
 
 from kast.network import (NODE_TYPES, WEIGHTS, edges_csv, groups_csv, nodes_csv, offline_html, safe_json,
                           to_gexf, to_graphml)
+from kast.network.overview import ORGANISATIONS
 from kast.network.visjs import VIS_JS
 
 from . import maps_cache as cache
@@ -78,11 +79,20 @@ def node_urls(G, key: tuple) -> dict:
     return state().get(("urls",) + key, build, lambda urls: len(urls) // 10 + 1)
 
 
-def page_json(key: tuple, vis: dict, G, highlight: dict | None) -> str:
+def page_json(key: tuple, vis: dict, G, highlight: dict | None, urls: dict | None = None) -> str:
     """The JSON block kaart.js draws from; the large part is serialised once per view."""
     graph = state().get(("json",) + key, lambda: safe_json(
-        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), cache.text_weight)
+        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"],
+         "urls": urls if urls is not None else node_urls(G, key)}), cache.text_weight)
     return '{"graaf": ' + graph + ', "nadruk": ' + safe_json(highlight or {}) + "}"
+
+
+def overview_urls(view) -> dict:
+    """In the first view a click opens: an organisation's surroundings, a cluster's kind on the map."""
+    urls = {n: url_for("netwerk.actorenkaart", focus=n) for n in view.G}
+    for cluster, types in view.vis.get("opens", {}).items():
+        urls[cluster] = with_query(url_for("netwerk.actorenkaart"), [("soort", t) for t in types])
+    return urls
 
 
 def describe(vis: dict, what: str, table: str) -> str:
@@ -110,25 +120,39 @@ def download(body, ext: str, name: str):
 
 # --------------------------------------------------------------------------- actor map
 
-def _map_request(args):
-    """(view, error message, status): a view, or why there is none."""
+def _map_request(args, first_view: bool = False):
+    """(view, error message, status): a view, or why there is none. An unknown node's suggestions are
+    kept in `request_suggestions` for the error box."""
     st = state()
     try:
-        q = data.parse_map(args, st)
+        q = data.parse_map(args, st, first_view)
         return data.map_view(st, q), None, 200
     except data.BadParameter as error:
         return None, str(error), 400
     except data.NotFound as error:
+        request.environ["kast.suggestions"] = suggestion_links(error)
         return None, str(error), 404
+
+
+def suggestion_links(error) -> list[dict]:
+    """Links to the same view with the node the user probably meant, by name."""
+    parameter = getattr(error, "parameter", None)
+    if not parameter:
+        return []
+    keep = [(k, v) for k, v in request.args.items(multi=True) if k not in (parameter, "pagina")]
+    return [{"href": with_query(request.path, keep + [(parameter, node)]), "label": name}
+            for node, name in error.suggestions]
 
 
 def _map_context(view) -> dict:
     st = state()
     args = request.args
     pairs = view.query.pairs() if view else list(args.items(multi=True))
+    shown = set(ORGANISATIONS) if view and view.query.overview else set(NODE_TYPES)
     context = dict(
         args=args, view=view, options=data.map_options(st), node_types=NODE_TYPES, levels=LEVEL_NAMES,
-        chosen_types=set(args.getlist("soort")) or set(NODE_TYPES), chosen_levels=set(args.getlist("niveau")),
+        chosen_types=set(args.getlist("soort")) or shown, chosen_levels=set(args.getlist("niveau")),
+        suggestions=request.environ.get("kast.suggestions", []),
         table_url=with_query(url_for("netwerk.kaart_tabel"), pairs),
         alternate=with_query(url_for("netwerk_api.kaart"), pairs),
         actors=[(n, d["label"]) for n, d in cache.base_map(st).nodes(data=True) if d["kind"] == "actor"])
@@ -141,11 +165,12 @@ def _map_context(view) -> dict:
 
 @bp.get("/kaart")
 def actorenkaart():
-    view, error, status = _map_request(request.args)
+    view, error, status = _map_request(request.args, first_view=True)
     context = _map_context(view)
     if view:
+        urls = overview_urls(view) if view.query.overview else None
         context.update(
-            data_json=page_json(("kaart",) + view.key, view.vis, view.drawn, view.highlight),
+            data_json=page_json(("kaart",) + view.key, view.vis, view.drawn, view.highlight, urls),
             metrics=state().metrics(("kaart",) + view.key, view.G),
             description=describe(view.vis, "Actorenkaart", context["table_url"]))
     return render("kaart.html", status, error=error, **context)
