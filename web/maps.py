@@ -16,7 +16,7 @@ from functools import lru_cache
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kast.network import (NODE_TYPES, WEIGHTS, edges_csv, groups_csv, nodes_csv, offline_html, safe_json,
-                          to_gexf, to_graphml)
+                          substantive, to_gexf, to_graphml)
 from kast.network.overview import ORGANISATIONS
 from kast.network.visjs import VIS_JS
 
@@ -255,9 +255,15 @@ def gemeenten():
         vis = data.with_groups(view.vis, view.groups)
         key = ("peers",) + view.key + ((view.query.size,) if view.groups else ())
         context.update(data_json=page_json(key, vis, view.drawn, None),
-                       metrics=state().metrics(("peers",) + view.key, view.G),
+                       metrics=peer_metrics(view),
+                       group_style=data.group_style,
                        description=describe(vis, "Netwerk van gemeenten", context["table_url"]))
     return render("netwerk.html", status, error=error, **context)
+
+
+def peer_metrics(view):
+    """Who is most connected counts what municipalities share, not the region they merely lie in."""
+    return state().metrics(("peers", "inhoud") + view.key, substantive(view.G))
 
 
 @bp.get("/netwerk/tabel")
@@ -266,7 +272,7 @@ def netwerk_tabel():
     context = _peer_context(view)
     if view:
         edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), cache.rows_weight)
-        context.update(paging(edges, view.query.pairs()), metrics=state().metrics(("peers",) + view.key, view.G))
+        context.update(paging(edges, view.query.pairs()), metrics=peer_metrics(view))
     return render("netwerk_tabel.html", status, error=error, **context)
 
 

@@ -3,6 +3,8 @@ with the same parameters as /kaart and /netwerk. Errors are application/problem+
 message of kast.network (unknown node or no path: 404; a wrong parameter value: 400)."""
 from flask import Blueprint, request, url_for
 
+from kast.network import substantive
+
 from . import maps_data as data
 from .errors import API_VERSION, json_response, problem
 from .kinds import BY_KIND
@@ -120,7 +122,7 @@ def netwerk():
                               ("themas", "sharedThemes"))}, zelfdeRiec=bool(d.get("sameRiec")),
             zelfdeProvincie=bool(d.get("sameProvince")))
     body["groepen"] = None if view.groups is None else _groups(view)
-    body["netwerkmaten"] = _metrics(state().metrics(("peers",) + view.key, G))
+    body["netwerkmaten"] = _metrics(state().metrics(("peers", "inhoud") + view.key, substantive(G)))
     body["_links"] = _view_links(q.pairs(), "netwerk_api.netwerk", "netwerk.gemeenten", "netwerk.netwerk_tabel",
                                  "netwerk.netwerk_export")
     return json_response(body)

@@ -377,20 +377,40 @@ def shared_names(G, data: dict, limit: int | None = 3) -> list[tuple[str, list[s
 
 
 def explain_edges(G, vis: dict) -> None:
-    """Edge tooltips (plain text) that say why two municipalities are linked and how strongly."""
+    """Edge tooltips (plain text) that say why two municipalities are linked and how strongly; a link
+    that is only a shared region is drawn light and dashed (context, not a reason)."""
     for edge in vis["edges"]:
         data = G.edges[edge["from"], edge["to"]]
+        if data.get("regionOnly"):
+            edge.update(dashes=True, color={"color": "#c8c8c8"})
         lines = [edge["title"], f"gewicht {data.get('weight', 0):g}".replace(".", ",")]
         lines += [f"gedeelde {title}: {', '.join(names)}" for title, names in shared_names(G, data)]
         edge["title"] = "\n".join(lines)
 
 
+GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+                 "#bcbd22", "#393b79", "#7f7f7f", "#637939")   # the same in kaart.css (.kast-groepkleur--N)
+GROUP_SHAPES = ("dot", "square", "triangle", "diamond", "star", "triangleDown")   # colour is never the only cue
+
+
+def group_style(number: int) -> tuple[str, str, int]:
+    """(colour, shape, CSS class number) of a proposed group; colours repeat after twelve, shapes vary."""
+    index = (number - 1) % len(GROUP_COLOURS)
+    return GROUP_COLOURS[index], GROUP_SHAPES[((number - 1) // len(GROUP_COLOURS)) % len(GROUP_SHAPES)], index + 1
+
+
 def with_groups(vis: dict, groups: list | None) -> dict:
-    """vis data whose node tooltips also name the proposed group (a copy; the cache stays clean)."""
+    """vis data whose nodes are coloured by proposed group and whose tooltips name it (a copy; the
+    cache stays clean)."""
     if not groups:
         return vis
     number = {m: g.number for g in groups for m in g.members}
-    nodes = [dict(n, title=n["title"] + f"\ngroep {number[n['id']]}") if n["id"] in number else n for n in vis["nodes"]]
+    nodes = []
+    for n in vis["nodes"]:
+        if n["id"] in number:
+            colour, shape, _ = group_style(number[n["id"]])
+            n = dict(n, title=n["title"] + f"\ngroep {number[n['id']]}", color=colour, shape=shape)
+        nodes.append(n)
     return dict(vis, nodes=nodes)
 
 

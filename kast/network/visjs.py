@@ -23,7 +23,7 @@ MAX_EDGES = 3000
 FONT = 14                # label size in canvas pixels; the page never starts below 11 on screen (kaart.js)
 CHAR = 8.6               # generous width of one character at FONT in pixels, for the label boxes
 LINE = 22                # longest line of a wrapped label
-DECLUTTER_UP_TO = 600    # nodes; above that labels are not readable anyway and the text version helps more
+DECLUTTER_UP_TO = 200    # nodes; above that labels are not readable anyway and the text version helps more
 
 # Colour and shape per node type: the shape differs too, so colour is never the only cue.
 STYLE = {
