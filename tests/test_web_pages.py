@@ -90,9 +90,20 @@ def test_home_has_search_counts_entry_points_and_recent(client, app):
     assert any(h.startswith("/praktijken?provincie=pv22") for h in hrefs)
     assert any(h.startswith("/actoren?actorsoort=") for h in hrefs)
     assert any(h.startswith("/praktijken?instrument=") for h in hrefs)
-    assert any(h.startswith("/begrippenkaders/") for h in hrefs)
-    recent = doc.by_id("recent-kop")
-    assert recent is not None and len(doc.find_all("time")) == 8
+    # topics an official recognises, with practices, instead of the frameworks of the policy papers
+    topics = [(h, t) for h, t in doc.links() if h.startswith("/praktijken?thema=")]
+    assert any(t.startswith("Drugscriminaliteit") for _, t in topics)
+    assert any("bedreiging" in t.lower() for _, t in topics)
+    assert not any("Actielijnen" in t for _, t in doc.links())
+    # the newest practices (latest period first), never other kinds
+    newest = doc.by_id("nieuw-kop")
+    assert newest is not None
+    items = [e for e in doc.find_all("ul", class_="kast-nieuw")[0].children if e.tag == "li"]
+    assert len(items) == 8
+    practice_links = [c.get("href") for li in items for c in li.children if c.tag == "a"]
+    assert all(h.startswith("/praktijken/") for h in practice_links)
+    years = [int(y) for li in items for y in re.findall(r"\b(20\d\d)\b", li.text)[:1]]
+    assert years == sorted(years, reverse=True)
 
 
 def test_search_finds_bibob_with_highlights(client):

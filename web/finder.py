@@ -9,6 +9,8 @@ unknown facet with a clear Dutch message; the HTML pages ignore it, so a link wi
 import re
 from dataclasses import dataclass, field
 
+from rdflib.namespace import DCTERMS, PROV
+
 from kast.browse import BrowseError, listing
 from kast.describe import label
 from kast.search import search
@@ -145,6 +147,33 @@ def run(site, query: Query, collection: Collection | None = None) -> dict:
         "suggestion": found["suggestion"], "expanded": found["expanded"], "stale": found["stale"],
         "message": found["message"], "sortable": not graph_listing,
     }
+
+
+def describe_results(kast, results: list[dict]) -> None:
+    """What a result says at a glance on a page: best or worst practice, and where it happened (the
+    places a practice names; for an organisation its province)."""
+    k = kast.vocab.kast
+    for r in results:
+        item = kast.items.get(r["id"])
+        if item is None:
+            continue
+        if r["kind"] == "praktijk":
+            kind = kast.graph.value(item.iri, k.practiceKind)
+            notation = str(kind).rstrip("/").rsplit("/", 1)[-1] if kind is not None else ""
+            r["practiceKind"] = notation if notation in ("best", "worst") else None
+            r["practiceKindLabel"] = label(kast, kind) if kind is not None else "praktijk"
+            places = sorted({label(kast, p) for p in kast.graph.objects(item.iri, DCTERMS.spatial)}, key=str.casefold)
+            if not places:   # a practice of national or regional organisations: who did it
+                places = sorted({label(kast, a) for a in kast.graph.objects(item.iri, PROV.wasAssociatedWith)},
+                                key=str.casefold)
+                r["whereLabel"] = "Door"
+            else:
+                r["whereLabel"] = "In"
+            r["where"] = (", ".join(places[:3]) + (f" en {len(places) - 3} meer" if len(places) > 3 else "")) \
+                if places else None
+        else:
+            province = kast.graph.value(item.iri, k.province)
+            r["where"] = label(kast, province) if province is not None else None
 
 
 def value_label(kast, value: str) -> str:
