@@ -336,3 +336,36 @@ def test_kast_serve_uses_waitress(monkeypatch, web_index):
     assert called["port"] == 5099 and called["host"] == "127.0.0.1"
     assert called["app"].test_client().get("/").status_code == 200
     assert "http://127.0.0.1:5099/" in result.output
+
+
+@pytest.mark.parametrize("path, first", [("/praktijken/actueel-damoclesbeleid", "/actoren/bestuurlijk-ondersteuningsteam-riec-noord-nederland"),
+                                         ("/gemeenten/gm0014", "/gemeenten/gm0014"), ("/actoren/ccv", "/actoren/ccv")])
+def test_every_practice_and_actor_page_says_whom_to_call(client, path, first):
+    """Organisations only, in the order to try them: the contact (or the organisation itself), the RIEC
+    of the region, the VNG; never a person."""
+    doc = page(client, path)
+    section = doc.by_id("bellen-kop")
+    assert section is not None and section.text.startswith("Contact")
+    route = [e for e in doc.find_all("ol", class_="kast-bellen__route")[0].children if e.tag == "li"]
+    links = [c.get("href") for li in route for c in li.children if c.tag == "a"]
+    assert links[0] == first and links[-1] == "/actoren/vng"
+    if "gm0014" in path or "damocles" in path:
+        assert "/actoren/riec-noord-nederland" in links
+    assert not re.search(r"@|\+31|\b0\d{9}\b", " ".join(li.text for li in route))   # no personal contact details
+
+
+def test_search_for_whom_to_call_finds_the_contact_route(client):
+    doc = page(client, "/zoeken?q=wie+kan+ik+bellen")
+    hits = [h for h, _ in doc.links() if h.startswith("/actoren/")]
+    assert any(h.startswith("/actoren/riec-") for h in hits[:3])   # a RIEC page, which shows the route
+
+
+def test_a_municipality_without_practices_shows_what_is_near(client):
+    doc = page(client, "/gemeenten/gm0014")   # Groningen: no practice of its own in the kast
+    near = doc.by_id("buurt-kop")
+    assert near is not None
+    hrefs = [h for h, _ in doc.links()]
+    assert any(h.startswith("/praktijken/") for h in hrefs)
+    assert "/praktijken?riec=riec-noord-nederland" in hrefs
+    assert "/gemeenten/gm0106" in hrefs   # Assen: same RIEC region, has practices
+    assert any(h.startswith("/netwerk?regio=riec-noord-nederland") for h in hrefs)

@@ -3,7 +3,9 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL
 
+from kast.contact import contact_route
 from kast.describe import label, sources_of
+from kast.nearby import nearby, region_index
 from kast.links import fields, links
 from kast.search import similar
 from kast.search.engine import SearchError
@@ -75,6 +77,11 @@ def model(site, item_id: str) -> dict:
         "file": item.entry.file,
         "more": {key: url_for(f"pages.{page}", **{facet: item_id}) for key, (page, facet) in MORE.items()},
     }
+    m["contactRoute"] = contact_route(kast, item_id, site.hidden)   # "wie kan ik bellen": organisations only
+    if item.kind == "gemeente":
+        # computed once per set of hidden practices (the same for every reader of a level)
+        index = site.cached(f"regio-index:{hash(frozenset(site.hidden))}", lambda: region_index(kast, site.hidden))
+        m["nearby"] = nearby(kast, index, item_id)
     if item.kind == "praktijk":
         worst = (item.iri, kast.vocab.kast.practiceKind, kast.vocab.concept("praktijksoort", "worst")) in kast.graph
         headings = dict(PRACTICE_SECTIONS, werkingsmechanisme="Waarom het misging" if worst else "Waarom het werkt")
