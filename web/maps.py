@@ -252,8 +252,9 @@ def gemeenten():
     view, error, status = _peer_request(request.args)
     context = _peer_context(view)
     if view:
-        vis = data.with_groups(view.vis, view.groups)
         key = ("peers",) + view.key + ((view.query.size,) if view.groups else ())
+        vis = state().get(("gegroepeerd",) + key, lambda: data.with_groups(view.vis, view.groups, view.drawn),
+                          lambda v: len(v["nodes"]) + len(v["edges"])) if view.groups else view.vis
         context.update(data_json=page_json(key, vis, view.drawn, None),
                        metrics=peer_metrics(view),
                        group_style=data.group_style,

@@ -10,6 +10,7 @@ from rdflib.namespace import SKOS
 from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, overview, path,
                           resolve_node, search_nodes, select_peers, text_rows, vis_data)
 from kast.network.base import fold
+from kast.network.layout import group_positions
 
 from .maps_cache import SEED, State, base_map, base_peers, graph_weight, rows_weight
 
@@ -399,19 +400,26 @@ def group_style(number: int) -> tuple[str, str, int]:
     return GROUP_COLOURS[index], GROUP_SHAPES[((number - 1) // len(GROUP_COLOURS)) % len(GROUP_SHAPES)], index + 1
 
 
-def with_groups(vis: dict, groups: list | None) -> dict:
-    """vis data whose nodes are coloured by proposed group and whose tooltips name it (a copy; the
-    cache stays clean)."""
+def with_groups(vis: dict, groups: list | None, G=None) -> dict:
+    """vis data whose nodes are coloured by proposed group, lie together per group (when the graph G is
+    given) and whose tooltips name it (a copy; the cache stays clean)."""
     if not groups:
         return vis
     number = {m: g.number for g in groups for m in g.members}
+    pos = group_positions(G, [g.members for g in groups if any(m in G for m in g.members)], seed=SEED) \
+        if G is not None else {}
     nodes = []
     for n in vis["nodes"]:
         if n["id"] in number:
             colour, shape, _ = group_style(number[n["id"]])
             n = dict(n, title=n["title"] + f"\ngroep {number[n['id']]}", color=colour, shape=shape)
+        if n["id"] in pos:
+            n = dict(n, x=pos[n["id"]][0], y=pos[n["id"]][1])
         nodes.append(n)
-    return dict(vis, nodes=nodes)
+    # a shared region between two groups is context the patches already show; drawn, it is only clutter
+    edges = [dict(e, hidden=True) if e.get("dashes") and number.get(e["from"]) != number.get(e["to"]) else e
+             for e in vis["edges"]]
+    return dict(vis, nodes=nodes, edges=edges)
 
 
 def peer_edges(G) -> list[dict]:

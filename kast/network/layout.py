@@ -168,3 +168,46 @@ def _community_layout(U: nx.Graph, seed: int) -> dict:
             r = radius * math.sqrt((j + 0.5) / len(members))
             out[node] = (cx + r * math.cos(j * golden), cy + r * math.sin(j * golden))
     return out
+
+
+def group_positions(G: nx.Graph, groups: list[list], seed: int = 42, aspect: float = 1.6) -> dict:
+    """Pixel positions that keep each group together: one cell of a grid as wide as a screen per group,
+    groups that are linked next to each other (walking the graph of groups), each group's members on a
+    small spiral in its cell. For the peer network with proposed groups, so that a coloured group is one
+    patch. (`seed` is accepted for the same call as `positions`; the layout needs no randomness.)
+
+    >>> G = nx.Graph([("a", "b"), ("c", "d"), ("b", "c")])
+    >>> pos = group_positions(G, [["a", "b"], ["c", "d"]])
+    >>> abs(pos["a"][0] - pos["b"][0]) < abs(pos["a"][0] - pos["d"][0])
+    True
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    groups = [sorted(g, key=str) for g in groups if g]
+    of = {node: i for i, members in enumerate(groups) for node in members}
+    rest = sorted((node for node in G if node not in of), key=str)
+    if rest:
+        of.update({node: len(groups) for node in rest})
+        groups.append(rest)
+    C = nx.Graph()
+    C.add_nodes_from(range(len(groups)))
+    for u, v, w in G.edges(data="weight", default=1.0):
+        a, b = of.get(u), of.get(v)
+        if a is not None and b is not None and a != b:
+            C.add_edge(a, b, weight=C.get_edge_data(a, b, {"weight": 0.0})["weight"] + float(w))
+    order = []
+    for component in sorted(nx.connected_components(C), key=lambda c: (-len(c), min(c))):
+        order += list(nx.dfs_preorder_nodes(C.subgraph(component), source=min(component)))
+    spread = 24.0   # pixels per √member: room for a dot and its label
+    cell = 2 * spread * math.sqrt(max(len(g) for g in groups)) + 70.0
+    columns = max(1, math.ceil(math.sqrt(len(groups) * aspect)))
+    golden = math.pi * (3 - math.sqrt(5))
+    out = {}
+    for place, i in enumerate(order):
+        members = groups[i]
+        cx, cy = (place % columns) * cell * 1.15, (place // columns) * cell
+        radius = spread * math.sqrt(len(members))
+        for j, node in enumerate(members):
+            r = radius * math.sqrt((j + 0.5) / len(members))
+            out[node] = (round(cx + r * math.cos(j * golden), 1), round(cy + r * math.sin(j * golden), 1))
+    return out

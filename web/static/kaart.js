@@ -62,7 +62,7 @@
   }
   if (emphasis.nodes && emphasis.nodes.length) {
     nodes.update(emphasis.nodes.map(function (id) {
-      return {id: id, size: 24, borderWidth: 4, font: {size: 18, strokeWidth: 4, strokeColor: "#ffffff"}};
+      return {id: id, size: 24, borderWidth: 4, font: {size: 22, strokeWidth: 4, strokeColor: "#ffffff"}};
     }));
     edges.update((emphasis.edges || []).map(function (id) {
       return {id: id, width: 6, color: {color: "#01689b", highlight: "#01689b"}};
