@@ -238,6 +238,7 @@ def _peer_context(view) -> dict:
     args = request.args
     pairs = view.query.pairs() if view else list(args.items(multi=True))
     context = dict(args=args, view=view, options=data.peer_options(state()), weights=WEIGHTS,
+                   alone_text="nog niets met een andere gemeente gedeeld (een gedeelde regio telt hier niet mee)",
                    table_url=with_query(url_for("netwerk.netwerk_tabel"), pairs),
                    alternate=with_query(url_for("netwerk_api.netwerk"), pairs))
     if view:

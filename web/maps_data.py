@@ -10,7 +10,8 @@ from rdflib.namespace import SKOS
 from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, overview, path,
                           resolve_node, search_nodes, select_peers, text_rows, vis_data)
 from kast.network.base import fold
-from kast.network.layout import group_positions
+from kast.network.layout import declutter, group_positions
+from kast.network.visjs import DECLUTTER_UP_TO, label_box
 
 from .maps_cache import SEED, State, base_map, base_peers, graph_weight, rows_weight
 
@@ -408,6 +409,9 @@ def with_groups(vis: dict, groups: list | None, G=None) -> dict:
     number = {m: g.number for g in groups for m in g.members}
     pos = group_positions(G, [g.members for g in groups if any(m in G for m in g.members)], seed=SEED) \
         if G is not None else {}
+    if pos and len(pos) <= DECLUTTER_UP_TO:   # small enough to read every name: no label on another
+        labels = {n["id"]: n["label"] for n in vis["nodes"]}
+        pos = declutter(pos, {n: label_box(labels.get(n, n)) for n in pos})
     nodes = []
     for n in vis["nodes"]:
         if n["id"] in number:

@@ -70,6 +70,9 @@
   }
 
   network.once("afterDrawing", function () {
+    if (!emphasis.fit && graph.nodes.length <= 60) {
+      network.fit({maxZoomLevel: 1.5, animation: false});   // a small network fills the frame
+    }
     if (emphasis.fit && emphasis.nodes && emphasis.nodes.length) {
       network.fit({nodes: emphasis.nodes, animation: false});
       if (network.getScale() > 1.5) {
