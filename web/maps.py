@@ -22,6 +22,7 @@ from kast.network.visjs import VIS_JS
 
 from . import maps_cache as cache
 from . import maps_data as data
+from .maps_groups import group_style, with_groups
 from .kinds import BY_KIND
 from .security import CSP
 from .templating import with_query
@@ -254,11 +255,11 @@ def gemeenten():
     context = _peer_context(view)
     if view:
         key = ("peers",) + view.key + ((view.query.size,) if view.groups else ())
-        vis = state().get(("gegroepeerd",) + key, lambda: data.with_groups(view.vis, view.groups, view.drawn),
+        vis = state().get(("gegroepeerd",) + key, lambda: with_groups(view.vis, view.groups, view.drawn),
                           lambda v: len(v["nodes"]) + len(v["edges"])) if view.groups else view.vis
         context.update(data_json=page_json(key, vis, view.drawn, None),
                        metrics=peer_metrics(view),
-                       group_style=data.group_style,
+                       group_style=group_style,
                        description=describe(vis, "Netwerk van gemeenten", context["table_url"]))
     return render("netwerk.html", status, error=error, **context)
 
@@ -306,6 +307,6 @@ def netwerk_export(formaat: str):
             for m in g.members:
                 if m in G:
                     G.nodes[m]["groep"] = g.number
-        vis, key, extra = data.with_groups(vis, view.groups), key + (view.query.size,), groups_section(view)
+        vis, key, extra = with_groups(vis, view.groups), key + (view.query.size,), groups_section(view)
     return download(export(G, vis, formaat, "Netwerk van gemeenten", key, extra), formaat,
                     filename("netwerk-van-gemeenten", formaat))

@@ -9,6 +9,7 @@ from . import maps_data as data
 from .errors import API_VERSION, json_response, problem
 from .kinds import BY_KIND
 from .maps import EXPORTS, state
+from .maps_groups import with_groups
 from .templating import with_query
 
 bp = Blueprint("netwerk_api", __name__, url_prefix="/api/v1")
@@ -112,7 +113,7 @@ def netwerk():
             "filters": {"thema": q.theme, "regio": q.region, "instrument": q.instrument, "alle": q.everyone,
                         "grootte": q.size},
             "gewichten": dict(view.base.graph.get("weights", {}))}
-    body.update(_graph(data.with_groups(view.vis, view.groups), G))
+    body.update(_graph(with_groups(view.vis, view.groups), G))
     labels = view.base.graph.get("labels", {})
     for edge in body["verbindingen"]:
         d = G.edges[edge["van"], edge["naar"]]

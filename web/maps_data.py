@@ -9,9 +9,7 @@ from rdflib.namespace import SKOS
 
 from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, overview, path,
                           resolve_node, search_nodes, select_peers, text_rows, vis_data)
-from kast.network.base import fold
-from kast.network.layout import declutter, group_positions
-from kast.network.visjs import DECLUTTER_UP_TO, label_box
+from kast.network.names import by_words, close_names
 
 from .maps_cache import SEED, State, base_map, base_peers, graph_weight, rows_weight
 
@@ -192,7 +190,7 @@ def pick(G, text: str):
     candidates = by_words(G, text)
     if len(candidates) == 1:
         return candidates[0]
-    suggestions = candidates or search_nodes(G, text, limit=8) or _close(G, text)
+    suggestions = candidates or search_nodes(G, text, limit=8) or close_names(G, text)
     names = [(n, G.nodes[n].get("label", n)) for n in suggestions[:8]]
     message = f"Onbekend knooppunt '{text}': dat id of die naam staat niet in deze kaart."
     if names:
@@ -206,32 +204,6 @@ def _pick(G, text: str, parameter: str):
     except NotFound as error:
         error.parameter = parameter   # the suggestions replace this parameter
         raise
-
-
-def by_words(G, text: str) -> list:
-    """Nodes whose name, other names and kind together have a word starting with each word of `text`
-    ("gemeente assen" → Assen, not "Bibob toepassen"), the one whose kind was typed first, then short names."""
-    wanted = fold(text).replace("-", " ").split()
-    if not wanted:
-        return []
-    found = []
-    for node, data in G.nodes(data=True):
-        names = [data.get("label") or ""] + list(data.get("aliases") or ())
-        kind = fold(" ".join((data.get("type") or "", data.get("typeLabel") or ""))).replace("-", " ").split()
-        have = fold(" ".join(names + [str(node)])).replace("-", " ").split() + kind
-        if all(any(h.startswith(w) for h in have) for w in wanted):
-            label = fold(data.get("label") or "")
-            found.append((not any(w in kind for w in wanted), len(label), label, node))
-    return [node for *_, node in sorted(found)]
-
-
-def _close(G, text: str) -> list:
-    import difflib
-    labels = {}
-    for n, d in G.nodes(data=True):
-        for name in [d.get("label") or n, *(d.get("aliases") or ())]:
-            labels.setdefault(fold(name), n)
-    return list(dict.fromkeys(labels[m] for m in difflib.get_close_matches(fold(text), list(labels), n=5, cutoff=0.5)))
 
 
 @dataclass
@@ -388,42 +360,6 @@ def explain_edges(G, vis: dict) -> None:
         lines = [edge["title"], f"gewicht {data.get('weight', 0):g}".replace(".", ",")]
         lines += [f"gedeelde {title}: {', '.join(names)}" for title, names in shared_names(G, data)]
         edge["title"] = "\n".join(lines)
-
-
-GROUP_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
-                 "#bcbd22", "#393b79", "#7f7f7f", "#637939")   # the same in kaart.css (.kast-groepkleur--N)
-GROUP_SHAPES = ("dot", "square", "triangle", "diamond", "star", "triangleDown")   # colour is never the only cue
-
-
-def group_style(number: int) -> tuple[str, str, int]:
-    """(colour, shape, CSS class number) of a proposed group; colours repeat after twelve, shapes vary."""
-    index = (number - 1) % len(GROUP_COLOURS)
-    return GROUP_COLOURS[index], GROUP_SHAPES[((number - 1) // len(GROUP_COLOURS)) % len(GROUP_SHAPES)], index + 1
-
-
-def with_groups(vis: dict, groups: list | None, G=None) -> dict:
-    """vis data whose nodes are coloured by proposed group, lie together per group (when the graph G is
-    given) and whose tooltips name it (a copy; the cache stays clean)."""
-    if not groups:
-        return vis
-    number = {m: g.number for g in groups for m in g.members}
-    pos = group_positions(G, [g.members for g in groups if any(m in G for m in g.members)], seed=SEED) \
-        if G is not None else {}
-    if pos and len(pos) <= DECLUTTER_UP_TO:   # small enough to read every name: no label on another
-        labels = {n["id"]: n["label"] for n in vis["nodes"]}
-        pos = declutter(pos, {n: label_box(labels.get(n, n)) for n in pos})
-    nodes = []
-    for n in vis["nodes"]:
-        if n["id"] in number:
-            colour, shape, _ = group_style(number[n["id"]])
-            n = dict(n, title=n["title"] + f"\ngroep {number[n['id']]}", color=colour, shape=shape)
-        if n["id"] in pos:
-            n = dict(n, x=pos[n["id"]][0], y=pos[n["id"]][1])
-        nodes.append(n)
-    # a shared region between two groups is context the patches already show; drawn, it is only clutter
-    edges = [dict(e, hidden=True) if e.get("dashes") and number.get(e["from"]) != number.get(e["to"]) else e
-             for e in vis["edges"]]
-    return dict(vis, nodes=nodes, edges=edges)
 
 
 def peer_edges(G) -> list[dict]:
