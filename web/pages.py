@@ -39,16 +39,18 @@ NEWEST = 8
 
 
 def topics(s, practice_counts: dict[str, int]) -> list[dict]:
-    """The concepts of TOPIC_SCHEMES, those with the most practices first, with that number."""
+    """The concepts of TOPIC_SCHEMES, scheme by scheme (the phenomena first), within a scheme those with the
+    most practices first, with that number."""
     kast = s.kast
     out = []
     for scheme in TOPIC_SCHEMES:
+        found = []
         for concept in kast.graph.subjects(SKOS.inScheme, kast.vocab.entity("begrippenkader", scheme)):
             item_id = kast.id_of(concept)
             if item_id in kast.items:
-                out.append({"id": item_id, "kind": kast.items[item_id].kind, "label": label(kast, concept),
-                            "count": practice_counts.get(item_id, 0)})
-    out.sort(key=lambda t: (-t["count"], t["label"].casefold()))
+                found.append({"id": item_id, "kind": kast.items[item_id].kind, "label": label(kast, concept),
+                              "count": practice_counts.get(item_id, 0)})
+        out += sorted(found, key=lambda t: (-t["count"], t["label"].casefold()))
     return out
 
 
