@@ -6,16 +6,19 @@
 Run it with `kast serve`, or with several worker processes:
 `gunicorn -w 2 'web:create_app()'`.
 """
+from pathlib import Path
+
 from flask import Flask
 
-from . import errors, security
+from . import assets, errors, security
 from .site import Site
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI, KAST_VAR
     (runtime folder), KAST_DATABASE_URL (accounts database), KAST_COOKIE_SECURE, SECRET_KEY."""
-    app = Flask(__name__)
+    static = Path(__file__).parent / "static"
+    app = Flask(__name__, static_url_path=assets.static_url_path(static))   # versioned: see web/assets.py
     app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, JSON_AS_ASCII=False)
     app.config.from_prefixed_env("KAST_FLASK")
     if config:
@@ -44,5 +47,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
     errors.register(app)
     security.register(app)
+    assets.register(app)   # compression, versioned static files, favicon
     return app
 
