@@ -88,13 +88,15 @@ def export(fmt: str, output: Path | None) -> None:
 
 
 @main.command(help="Draai een competentievraag uit queries/ (naam of begin ervan, bijv. cq06) of een eigen "
-                   "SELECT-query uit een bestand.")
+                   "SELECT-query uit een bestand, op Oxigraph. Met KAST_SPARQL_ENDPOINT op de openbare graaf in "
+                   "die externe SPARQL-store (eerst bijgewerkt).")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="VAR=WAARDE",
               help="Bind een variabele aan een id (of tekst), bijv. -p gemeente=gm0106.")
 @click.option("--json", "as_json", is_flag=True)
 def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
     from .queries import QueryError, run
+    from .sparql.remote import RemoteError, RemoteStore
 
     bindings = {}
     for p in params:
@@ -103,9 +105,12 @@ def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
             _fail(f"parameter '{p}' heeft de vorm VAR=WAARDE")
         bindings[var] = value
     kast = _load(click.get_current_context(), shacl=False)
+    external = RemoteStore.from_env()
     try:
-        rows = run(kast, name, **bindings)
-    except QueryError as exc:
+        if external is not None:   # the public graph in the external store, brought up to date first
+            external.sync(kast)
+        rows = run(kast, name, on=external, **bindings)
+    except (QueryError, RemoteError) as exc:
         _fail(str(exc))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

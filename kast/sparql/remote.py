@@ -40,8 +40,13 @@ def _post(url: str, form: dict, accept: str, timeout: float) -> bytes:
         raise RemoteError(f"de externe SPARQL-store ({url}) is niet bereikbaar: {getattr(exc, 'reason', exc)}") from None
 
 
-def execute(url: str, text: str, form: str, timeout: float, default_graphs=(), named_graphs=()):
-    """Run a query there and return it as pyoxigraph would: solutions, a boolean or triples."""
+def execute(url: str, text: str, form: str, timeout: float, default_graphs=(), named_graphs=(), base=None):
+    """Run a query there and return it as pyoxigraph would: solutions, a boolean or triples.
+
+    `base` resolves the relative IRIs of the kast's own queries (`PREFIX kast: <def/>`), as the embedded
+    store does with its base IRI."""
+    if base:
+        text = f"BASE <{base}>\n{text}"
     params = {"query": text, "default-graph-uri": list(default_graphs), "named-graph-uri": list(named_graphs)}
     if form in ("CONSTRUCT", "DESCRIBE"):
         body = _post(url, params, "application/n-triples", timeout)
@@ -75,6 +80,9 @@ class RemoteStore:
         text = (f"SELECT ?g ?h WHERE {{ GRAPH <{base}{GRAPH_SEGMENT}{MANIFEST}> "
                 f"{{ ?g <http://purl.org/dc/terms/identifier> ?h }} }}")
         return {row["g"].value: row["h"].value for row in execute(self.query_url, text, "SELECT", self.timeout)}
+
+    def execute(self, text: str, form: str, base: str | None = None):
+        return execute(self.query_url, text, form, self.timeout, base=base)
 
     def sync(self, kast, level: str = "openbaar") -> dict:
         """Bring the store in line with the kast; returns counts of changed, removed and unchanged graphs."""

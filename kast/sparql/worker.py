@@ -46,7 +46,7 @@ def run(job: dict, stores: dict) -> results.Answer:
     graph_format = results.GRAPH_TYPES[job["graph_mime"]]
     if job.get("remote"):
         result = remote.execute(job["remote"], job["text"], job["form"], job["timeout"],
-                                job["default_graphs"], job["named_graphs"])
+                                job["default_graphs"], job["named_graphs"], job["base"])
     else:
         path = job["store"]
         store = stores.get(path)
