@@ -88,3 +88,25 @@ def run(kast: Kast, name_or_text: str, on=None, **bindings: str) -> list[dict[st
         raise QueryError(str(exc)) from None
     except SyntaxError as exc:
         raise QueryError(f"de query is ongeldig: {str(exc).splitlines()[0]}") from None
+
+
+def examples(kast: Kast) -> list[dict]:
+    """The shipped queries as examples for the query page: name, question (the first comment) and text,
+    with the example value of the comment (`-p var=id`) bound, so each runs as it is.
+
+    >>> from kast.loader import load
+    >>> found = {e["naam"]: e for e in examples(load(shacl=False))}
+    >>> found["cq06_regio_van_gemeente"]["vraag"][:30], "VALUES (?gemeente)" in found["cq06_regio_van_gemeente"]["query"]
+    ('In welke RIEC-regio en veiligheid', True)
+    """
+    import re
+
+    out = []
+    for path in sorted(config.QUERIES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        comments = " ".join(line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#"))
+        title = re.sub(r"^CV\w+\.\s*", "", comments.split("?", 1)[0] + "?")
+        bound = dict(re.findall(r"-p (\w+)=([\w.-]+)", text))
+        out.append({"naam": path.stem, "vraag": title,
+                    "query": guard.bind(text, {v: _sparql_term(kast, value) for v, value in bound.items()})})
+    return out

@@ -74,12 +74,21 @@ def _csv_value(t) -> str:
     return t.value if isinstance(t, (ox.NamedNode, ox.Literal)) else str(t)
 
 
-def write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
-    """`rows` hold a term or None per variable, in the order of `variables`."""
+def truncation_notice(cap: int) -> str:
+    return (f"Het resultaat is afgekapt na {cap} rijen: er zijn er meer. Gebruik LIMIT en OFFSET om verder te "
+            "bladeren, of maak de query specifieker.")
+
+
+def write_select(variables: list[str], rows: list[list], fmt: str, notice: str | None = None) -> bytes:
+    """`rows` hold a term or None per variable, in the order of `variables`. A `notice` (truncation) goes
+    into the JSON as the extra member `kast` (clients ignore members they do not know); CSV and TSV have
+    no place for it, so the HTTP headers carry it for every format."""
     if fmt == "json":
         bindings = [{v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in rows]
-        return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False).encode("utf-8")
+        body = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        if notice:
+            body["kast"] = {"afgekapt": True, "rijen": len(rows), "melding": notice}
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
     if fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
@@ -88,7 +97,10 @@ def write_select(variables: list[str], rows: list[list], fmt: str) -> bytes:
             out.append("<result>")
             out += [f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>" for v, t in zip(variables, row) if t is not None]
             out.append("</result>")
-        out.append("</results></sparql>\n")
+        out.append("</results>")
+        if notice:   # a comment: the XML schema has no element for it
+            out.append(f"<!-- {escape(notice.replace('--', '-'))} -->")
+        out.append("</sparql>\n")
         return "".join(out).encode("utf-8")
     if fmt == "csv":
         buffer = io.StringIO()
@@ -121,7 +133,8 @@ def answer(result, fmt: str, graph_format: "ox.RdfFormat", cap: int, prefixes: d
         rows = [[solution[v] for v in variables] for solution in islice(result, cap + 1)]
         truncated = len(rows) > cap
         rows = rows[:cap]
-        return Answer(write_select(variables, rows, fmt), MIMETYPE[fmt], len(rows), truncated)
+        body = write_select(variables, rows, fmt, truncation_notice(cap) if truncated else None)
+        return Answer(body, MIMETYPE[fmt], len(rows), truncated)
     triples = list(islice(result, cap + 1))
     truncated = len(triples) > cap
     triples = triples[:cap]
