@@ -11,7 +11,7 @@ import os
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kast.queries import examples
-from kast.sparql import guard
+from kast.sparql import guard, store
 from kast.sparql.remote import RemoteError, RemoteStore
 from kast.sparql.results import GRAPH_TYPES, RESULT_TYPES
 from kast.sparql.runner import QueryFailed
@@ -164,17 +164,13 @@ def cors(response):
 
 def page(query: str):
     s = site()
-    prefixes = {p: str(ns) for p, ns in s.kast.graph.namespaces() if p and not p.startswith(("ns", "_"))}
-    return render_template("sparql.html", query=query, prefixes=prefixes, base=s.base,
-                           examples=s.cached("sparql-examples", lambda: examples(s.kast)),
-                           config_url=url_for("sparql.page_config"), endpoint=url_for("sparql.endpoint"))
-
-
-@bp.get("/sparql/instellingen.json")
-def page_config():
-    """What the query page needs, as a file (the CSP allows no inline script): endpoint, prefixes, examples."""
-    s = site()
-    prefixes = {p: str(ns) for p, ns in s.kast.graph.namespaces() if p and not p.startswith(("ns", "_"))}
-    body = {"endpoint": url_for("sparql.endpoint"), "basis": s.base, "prefixen": prefixes,
-            "voorbeelden": s.cached("sparql-examples", lambda: examples(s.kast))}
-    return current_app.json.response(body)
+    prefixes = store.prefixes(s.kast)
+    found = s.cached("sparql-examples", lambda: examples(s.kast))
+    start = "\n".join(f"PREFIX {p}: <{prefixes[p]}>" for p in ("kast", "skos", "dct", "prov") if p in prefixes)
+    start += "\n\nSELECT ?praktijk ?titel WHERE {\n  ?praktijk a kast:Practice ;\n    skos:prefLabel ?titel .\n}\nORDER BY ?titel\nLIMIT 20\n"
+    settings = {"endpoint": url_for("sparql.endpoint"), "prefixen": prefixes, "start": start, "query": query,
+                "voorbeelden": [{"naam": e["naam"], "vraag": e["vraag"], "query": e["query"]} for e in found]}
+    limits = service().settings
+    return render_template("sparql.html", query=query, settings=settings, examples=found, base=s.base,
+                           endpoint=url_for("sparql.endpoint"), absolute_endpoint=url_for("sparql.endpoint", _external=True),
+                           limits=limits, reader_level=current_reader().level)

@@ -43,7 +43,7 @@ class Service:
         self.pool = Pool(self.settings.workers, self.settings.timeout, self.settings.queue_wait,
                          self.settings.memory_mb)
         self.budget = Budget(self.settings.budget, self.settings.window)
-        self.prefixes = {p: str(ns) for p, ns in kast.graph.namespaces() if p}
+        self.prefixes = store.prefixes(kast)
         self._levels: dict[str, tuple[str | None, frozenset]] = {}   # level → (store path, graph names)
         self._locks = {level: threading.Lock() for level in ("openbaar", "netwerk", "alles")}
 

@@ -132,3 +132,10 @@ def with_manifest(graphs: dict[str, list[tuple]], base: str) -> dict[str, list[t
 def level_store_graphs(kast: Kast, level: str, ontology_dir: Path | None = None) -> dict[str, list[tuple]]:
     """Everything a level's store holds: the file graphs and the manifest."""
     return with_manifest(level_graphs(kast, level, ontology_dir), kast.vocab.base)
+
+
+def prefixes(kast: Kast) -> dict[str, str]:
+    """The kast's own prefixes (its vocabulary and id namespaces), for query pages and Turtle answers."""
+    base = kast.vocab.base
+    return {p: str(ns) for p, ns in sorted(kast.graph.namespaces())
+            if p and (p in kast.vocab.prefixes or str(ns).startswith(base))}
