@@ -34,6 +34,25 @@
     tab.setQuery(settings.query);
   }
 
+  // Names for the controls Yasgui draws without one (WCAG 4.1.2), also after each new result.
+  var LABELS = [
+    [".CodeMirror textarea", "aria-label", "SPARQL-query"],
+    ["select.tableSizer", "aria-label", "Rijen per pagina"],
+    ["input.tableFilter", "aria-label", "Filter de resultaten"],
+    [".CodeMirror-scroll", "tabindex", "0", true]   // CodeMirror sets -1: the scrollable editor needs the keyboard
+  ];
+  function label() {
+    LABELS.forEach(function (rule) {
+      Array.prototype.forEach.call(root.querySelectorAll(rule[0]), function (element) {
+        if (!element.hasAttribute(rule[1]) || (rule[3] && element.getAttribute(rule[1]) !== rule[2])) {
+          element.setAttribute(rule[1], rule[2]);
+        }
+      });
+    });
+  }
+  label();
+  new MutationObserver(label).observe(root, {childList: true, subtree: true});
+
   var form = document.getElementById("kast-sparql-formulier");
   if (form) {
     form.hidden = true;   // the editor does what the plain form does
