@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import api, entities, linkeddata, maps, maps_api, pages, sparql
+    from . import api, dcat, entities, linkeddata, maps, maps_api, pages, sparql
     from .templating import register as register_templating
 
     register_templating(app)
@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(maps.bp)       # /kaart and /netwerk (issue 5)
     app.register_blueprint(maps_api.bp)
     app.register_blueprint(sparql.bp)     # /sparql (issue 14)
+    app.register_blueprint(dcat.bp)       # /dataset: DCAT-AP-NL, VoID (issue 14)
     app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
     errors.register(app)
     security.register(app)

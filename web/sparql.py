@@ -128,6 +128,11 @@ def endpoint():
     text, error = _query_text()
     if error is not None:
         return error
+    if not text and request.method == "GET":
+        wanted = request.accept_mimetypes.best_match(list(GRAPH_TYPES)) if request.accept_mimetypes else None
+        if wanted:   # SPARQL 1.1 Service Description: the endpoint describes itself (with DCAT and VoID)
+            from .dcat import rdf
+            return rdf(wanted)
     if not text:
         return failure(400, "geef een SPARQL-query mee in de parameter 'query' (GET of POST); de vragende pagina "
                             "staat op /sparql in een browser")
