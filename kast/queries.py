@@ -2,7 +2,8 @@
 
 Only SELECT and ASK queries run, never with SERVICE or an update (`kast.sparql.guard`). By default they
 run on an in-memory Oxigraph store of the whole graph (one named graph per file, the default graph their
-union), made once per loaded kast; `on=` takes another store, such as a `kast.sparql.remote.RemoteStore`.
+union), made once per loaded kast; `on=` takes another store: a pyoxigraph `Store` (such as one visibility
+level) or a `kast.sparql.remote.RemoteStore`.
 """
 import threading
 import weakref
@@ -75,9 +76,9 @@ def run(kast: Kast, name_or_text: str, on=None, **bindings: str) -> list[dict[st
     checked = prepare(kast, text)
     try:
         text = guard.bind(text, {var: _sparql_term(kast, value) for var, value in bindings.items()})
-        if on is None:
-            result = embedded(kast).query(text, base_iri=kast.vocab.base,
-                                          use_default_graph_as_union=not checked.graphs)
+        if on is None or isinstance(on, ox.Store):
+            result = (on or embedded(kast)).query(text, base_iri=kast.vocab.base,
+                                                  use_default_graph_as_union=not checked.graphs)
         else:
             result = on.execute(text, checked.form, base=kast.vocab.base)
         if checked.form == "ASK":
