@@ -244,3 +244,15 @@ def test_network_practice_visible_to_a_member(marked_app):
     count = lambda r: int(r.json["results"]["bindings"][0]["n"]["value"])   # noqa: E731
     assert count(member) > count(anonymous)
     assert member.headers["Cache-Control"] == "no-store"
+
+
+def test_guard_is_safe_from_many_threads():
+    """pyparsing under rdflib is not thread-safe; the endpoint parses from many server threads at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kast.sparql import guard
+
+    texts = [f"SELECT ?s WHERE {{ ?s ?p {n} FILTER(?s != <urn:x:{n}>) }} LIMIT {n + 1}" for n in range(60)]
+    with ThreadPoolExecutor(8) as pool:
+        forms = list(pool.map(lambda t: guard.check(t, config.DEFAULT_BASE_IRI).form, texts))
+    assert forms == ["SELECT"] * len(texts)

@@ -5,6 +5,8 @@ CONSTRUCT and DESCRIBE; never SERVICE (Oxigraph would call the other host); FROM
 with graphs of the kast that the reader may see; and no more than `MAX_QUERY_CHARS` characters.
 Every refusal carries a Dutch message that names what is wrong.
 """
+import functools
+import threading
 from dataclasses import dataclass, field
 
 from rdflib.plugins.sparql.algebra import translateQuery, traverse
@@ -34,10 +36,24 @@ def _first_line(exc: Exception) -> str:
 
 def _update_names(text: str) -> list[str] | None:
     try:
-        parsed = parseUpdate(text)
+        with _parser_lock:
+            parsed = parseUpdate(text)
     except Exception:   # pyparsing raises several types; not an update either
         return None
     return [UPDATE_NAMES.get(op.name, op.name) for op in parsed.request] or None
+
+
+_parser_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=512)
+def _parse(text: str, base: str):
+    """rdflib's parser costs tens of milliseconds a query: the same text (examples, dashboards) parses once.
+
+    One thread at a time: pyparsing (under rdflib) is not thread-safe; two threads parsing at once in a
+    threaded server fail with "postParse2() missing 1 required positional argument"."""
+    with _parser_lock:
+        return translateQuery(parseQuery(text), base=base)
 
 
 def check(text: str, base: str, allowed_graph=lambda iri: False) -> Checked:
@@ -55,7 +71,7 @@ def check(text: str, base: str, allowed_graph=lambda iri: False) -> Checked:
     if len(text) > MAX_QUERY_CHARS:
         raise Refused(f"de query is te lang ({len(text)} tekens); het maximum is {MAX_QUERY_CHARS} tekens")
     try:
-        query = translateQuery(parseQuery(text), base=base)
+        query = _parse(text, base)
     except Exception as exc:   # pyparsing and rdflib raise many types for a malformed query
         names = _update_names(text)
         if names:

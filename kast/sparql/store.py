@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .. import config
-from ..links import public_graph
+from ..links import public_triples
 from ..loader import ONTOLOGY_FILES, Kast
 from ..visibility import LEVELS, hidden
 
@@ -56,16 +56,17 @@ def _ontology_triples(kast: Kast, ontology_dir: Path | None) -> dict:
 
 def level_graphs(kast: Kast, level: str, ontology_dir: Path | None = None) -> dict[str, list[tuple]]:
     """graph IRI → the rdflib triples of that file that the level's reader may see."""
-    graph = public_graph(kast, hidden(kast, LEVELS[level]))
     ontology = _ontology_triples(kast, ontology_dir)
     base = kast.vocab.base
     by_file: dict[str, list[tuple]] = defaultdict(list)
     file_of = kast.file_of
-    for t in graph:
+    names: dict[str, str] = {}
+    for t in public_triples(kast, hidden(kast, LEVELS[level])):
         s = t[0]
         entry = file_of.get(s) or (file_of.get(URIRef(str(s).split("#", 1)[0])) if "#" in str(s) else None)
         if entry:
-            by_file[graph_iri(base, entry[0])].append(t)
+            name = names.get(entry[0]) or names.setdefault(entry[0], graph_iri(base, entry[0]))
+            by_file[name].append(t)
         elif t in ontology:
             by_file[f"{base}{GRAPH_SEGMENT}{ontology[t]}"].append(t)
         else:
