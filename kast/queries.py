@@ -98,7 +98,7 @@ def examples(kast: Kast) -> list[dict]:
     >>> from kast.loader import load
     >>> found = {e["naam"]: e for e in examples(load(shacl=False))}
     >>> found["cq06_regio_van_gemeente"]["vraag"][:30], "VALUES (?gemeente)" in found["cq06_regio_van_gemeente"]["query"]
-    ('In welke RIEC-regio en veiligheid', True)
+    ('In welke RIEC-regio en veiligh', True)
     """
     import re
 
