@@ -204,8 +204,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, serve_data: Pa
     if opened.message:
         click.echo(f"let op: {opened.message}", err=True)
     with app.test_client() as client:   # the same for the per-process caches of the heaviest pages
-        for page in ("/", "/kaart", "/netwerk"):
+        for page in ("/", "/kaart", "/netwerk", "/dataset.ttl"):
             client.get(page)
+        # the public SPARQL store and a query worker, so a partner's first query does not wait for them
+        client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
     click.echo(f"De kast draait op http://{host}:{port}/ (stoppen met Ctrl+C)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="apothekerskast")
 
