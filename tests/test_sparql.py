@@ -26,7 +26,16 @@ def guarded(web_index):
 
     app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": TIMEOUT, "KAST_SPARQL_MAX_ROWS": 1000,
                       "KAST_SPARQL_BUDGET": 1000})
-    return app.test_client()
+    yield app.test_client()
+    close(app)
+
+
+def close(app):
+    """Stop the worker processes of this app's SPARQL service (they would otherwise live until exit)."""
+    from web.sparql import service
+
+    with app.test_request_context():
+        service().close()
 
 
 def ask(client, query, method="get", **headers):
@@ -162,8 +171,9 @@ def test_empty_query_and_wrong_body(guarded):
 def test_budget_per_client_answers_429_with_retry_after(web_index):
     from web import create_app
 
-    client = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": 1, "KAST_SPARQL_BUDGET": 0.5,
-                         "KAST_SPARQL_WINDOW": 60}).test_client()
+    app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": 1, "KAST_SPARQL_BUDGET": 0.5,
+                      "KAST_SPARQL_WINDOW": 60})
+    client = app.test_client()
     assert ask(client, CROSS_PRODUCT).status_code == 504          # spends a full second
     r = ask(client, PRACTICES)
     assert r.status_code == 429 and r.mimetype == "application/problem+json"
@@ -171,6 +181,7 @@ def test_budget_per_client_answers_429_with_retry_after(web_index):
     r = client.get("/sparql", query_string={"query": PRACTICES}, headers=JSON,
                    environ_base={"REMOTE_ADDR": "192.0.2.7"})
     assert r.status_code == 200, "another client still has its own budget"
+    close(app)
 
 
 def test_concurrency_limit_answers_503(web_index):
@@ -186,6 +197,7 @@ def test_concurrency_limit_answers_503(web_index):
     slow.join()
     assert r.status_code == 503 and int(r.headers["Retry-After"]) >= 1
     assert ask(app.test_client(), PRACTICES).status_code == 200
+    close(app)
 
 
 # ------------------------------------------------------------------ visibility
@@ -216,7 +228,8 @@ def marked_app(tmp_path_factory):
         if request.headers.get("X-Test-Lezer") == "lid":
             g.reader = Reader("lid", "gm0106")
 
-    return app
+    yield app
+    close(app)
 
 
 MARKER_QUERY = f'SELECT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?o), "{MARKER}")) }}'

@@ -137,3 +137,6 @@ def test_endpoint_answers_from_the_external_store(kast, oxigraph_server, web_ind
     assert any(str(t.predicate.value).endswith("prefLabel") for t in triples)
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
     assert r.status_code == 400, "the guards stay in front of the external store"
+    from .test_sparql import close
+
+    close(app)

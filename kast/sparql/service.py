@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..loader import Kast
-from ..visibility import ANONYMOUS, Reader
+from ..visibility import ANONYMOUS, LEVELS, Reader
 from . import guard, store
 from .remote import RemoteStore
 from .runner import Budget, Busy, Pool
@@ -45,7 +45,7 @@ class Service:
         self.budget = Budget(self.settings.budget, self.settings.window)
         self.prefixes = store.prefixes(kast)
         self._levels: dict[str, tuple[str | None, frozenset]] = {}   # level → (store path, graph names)
-        self._locks = {level: threading.Lock() for level in ("openbaar", "netwerk", "alles")}
+        self._locks = {level: threading.Lock() for level in LEVELS}
 
     @property
     def base(self) -> str:
@@ -62,6 +62,7 @@ class Service:
                 else:
                     target = self.workdir / level
                     shutil.rmtree(target, ignore_errors=True)
+                    self.workdir.mkdir(parents=True, exist_ok=True)
                     built = store.build(graphs, target)
                     del built   # closed: the workers open it read-only
                     path = str(target)
@@ -97,6 +98,10 @@ class Service:
                 self.budget.spend(key, time.monotonic() - started)
 
     def close(self) -> None:
+        """Stop the workers and remove the stores; a later query starts and builds them again."""
         self.pool.close()
+        for level, lock in self._locks.items():
+            with lock:
+                self._levels.pop(level, None)
         if self._own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
