@@ -20,11 +20,16 @@ JSON = {"Accept": "application/sparql-results+json"}
 TIMEOUT = 3
 
 
-@pytest.fixture(scope="module")
-def guarded(web_index):
+def make_app(tmp, **config):
+    """The app with its runtime folder (accounts database, secret key) in a temporary folder."""
     from web import create_app
 
-    app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": TIMEOUT, "KAST_SPARQL_MAX_ROWS": 1000,
+    return create_app({"KAST_VAR": str(tmp), "KAST_DATABASE_URL": f"sqlite:///{tmp / 'kast.sqlite'}", **config})
+
+
+@pytest.fixture(scope="module")
+def guarded(web_index, tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("var"), **{"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": TIMEOUT, "KAST_SPARQL_MAX_ROWS": 1000,
                       "KAST_SPARQL_BUDGET": 1000})
     yield app.test_client()
     close(app)
@@ -168,11 +173,9 @@ def test_empty_query_and_wrong_body(guarded):
     assert r.status_code == 415
 
 
-def test_budget_per_client_answers_429_with_retry_after(web_index):
-    from web import create_app
-
-    app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": 1, "KAST_SPARQL_BUDGET": 0.5,
-                      "KAST_SPARQL_WINDOW": 60})
+def test_budget_per_client_answers_429_with_retry_after(web_index, tmp_path):
+    app = make_app(tmp_path, KAST_INDEX=str(web_index), KAST_SPARQL_TIMEOUT=1, KAST_SPARQL_BUDGET=0.5,
+                   KAST_SPARQL_WINDOW=60)
     client = app.test_client()
     assert ask(client, CROSS_PRODUCT).status_code == 504          # spends a full second
     r = ask(client, PRACTICES)
@@ -184,11 +187,9 @@ def test_budget_per_client_answers_429_with_retry_after(web_index):
     close(app)
 
 
-def test_concurrency_limit_answers_503(web_index):
-    from web import create_app
-
-    app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_TIMEOUT": 3, "KAST_SPARQL_WORKERS": 1,
-                      "KAST_SPARQL_QUEUE_WAIT": 0.5, "KAST_SPARQL_BUDGET": 1000})
+def test_concurrency_limit_answers_503(web_index, tmp_path):
+    app = make_app(tmp_path, KAST_INDEX=str(web_index), KAST_SPARQL_TIMEOUT=3, KAST_SPARQL_WORKERS=1,
+                   KAST_SPARQL_QUEUE_WAIT=0.5, KAST_SPARQL_BUDGET=1000)
     assert ask(app.test_client(), PRACTICES).status_code == 200   # the worker is up
     slow = threading.Thread(target=lambda: ask(app.test_client(), CROSS_PRODUCT))
     slow.start()
@@ -209,8 +210,6 @@ NETWORK_PRACTICE = "casusuitwisseling-tussen-gemeenten-stokt"
 @pytest.fixture(scope="module")
 def marked_app(tmp_path_factory):
     """The app on a copy of the data in which a network practice carries a word found nowhere else."""
-    from web import create_app
-
     root = tmp_path_factory.mktemp("zichtbaarheid")
     data = root / "data"
     shutil.copytree(config.DEFAULT_DATA, data)
@@ -219,7 +218,7 @@ def marked_app(tmp_path_factory):
     assert "zichtbaarheid: netwerk" in text
     path.write_text(text.replace("Gemeenten wilden van elkaars", f"Gemeenten ({MARKER}) wilden van elkaars", 1),
                     encoding="utf-8")
-    app = create_app({"KAST_DATA": str(data), "KAST_INDEX": str(root / "index")})
+    app = make_app(root, KAST_DATA=str(data), KAST_INDEX=str(root / "index"))
 
     @app.before_request
     def reader_from_test_header():   # stands in for the accounts layer
@@ -269,3 +268,12 @@ def test_guard_is_safe_from_many_threads():
     with ThreadPoolExecutor(8) as pool:
         forms = list(pool.map(lambda t: guard.check(t, config.DEFAULT_BASE_IRI).form, texts))
     assert forms == ["SELECT"] * len(texts)
+
+
+def test_cors_preflight_for_a_token(guarded):
+    r = guarded.options("/sparql", headers={"Origin": "https://partner.example", "Access-Control-Request-Method": "GET",
+                                            "Access-Control-Request-Headers": "authorization"})
+    assert r.status_code == 200 and r.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Authorization" in r.headers["Access-Control-Allow-Headers"] and r.headers["Access-Control-Allow-Methods"] == "GET"
+    r = guarded.post("/sparql", data={"query": PRACTICES}, headers=JSON)
+    assert "Access-Control-Allow-Origin" not in r.headers, "POST is not offered to other origins"

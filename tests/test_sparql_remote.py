@@ -117,11 +117,11 @@ def test_a_changed_file_is_replaced_in_one_update(tmp_path, oxigraph_server, mon
     assert gone == [{"antwoord": "false"}]
 
 
-def test_endpoint_answers_from_the_external_store(kast, oxigraph_server, web_index):
-    from web import create_app
+def test_endpoint_answers_from_the_external_store(kast, oxigraph_server, web_index, tmp_path):
+    from .test_sparql import close, make_app
 
-    app = create_app({"KAST_INDEX": str(web_index), "KAST_SPARQL_ENDPOINT": oxigraph_server.query_url,
-                      "KAST_SPARQL_TIMEOUT": 5})
+    app = make_app(tmp_path, KAST_INDEX=str(web_index), KAST_SPARQL_ENDPOINT=oxigraph_server.query_url,
+                   KAST_SPARQL_TIMEOUT=5)
     client = app.test_client()
     query = "SELECT ?o WHERE { <http://example.org/alleen-extern> ?p ?o }"
     r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"},
@@ -137,6 +137,4 @@ def test_endpoint_answers_from_the_external_store(kast, oxigraph_server, web_ind
     assert any(str(t.predicate.value).endswith("prefLabel") for t in triples)
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
     assert r.status_code == 400, "the guards stay in front of the external store"
-    from .test_sparql import close
-
     close(app)

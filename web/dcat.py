@@ -4,6 +4,8 @@ a stable URI with content negotiation (Turtle, JSON-LD, N-Triples), and the IRIs
 A browser goes to /over, a JSON client to its twin /api/v1/dataset. The IRIs of the dataset, catalogue,
 services, distributions and contact point (`kast.dcat.iris`) answer 303 See Other to this document.
 """
+import threading
+
 from flask import Blueprint, current_app, redirect, request, url_for
 
 from kast.dcat import DUMPS, describe
@@ -21,19 +23,28 @@ def site():
     return current_app.extensions["kast"]
 
 
+_graphs: dict[int, object] = {}
+_bodies: dict[tuple[int, str], bytes] = {}
+_lock = threading.Lock()
+
+
 def description_body(mediatype: str) -> bytes:
-    """The description in one format, made once per process (it counts the whole public graph)."""
-    s = site()
-    graph = s.cached("dcat-beschrijving", lambda: describe(s.kast))
-
-    def serialise():
-        fmt = RDF_TYPES[mediatype][0]
-        if fmt == "json-ld":
-            context = {p: str(ns) for p, ns in graph.namespaces() if p}
-            return graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
-        return graph.serialize(format=fmt, encoding="utf-8")
-
-    return s.cached(f"dcat-{mediatype}", serialise)
+    """The description in one format, made once per process and kast (it counts the whole public graph, the
+    same for every reader)."""
+    kast = site().kast
+    with _lock:
+        if id(kast) not in _graphs:
+            _graphs[id(kast)] = describe(kast)
+        graph = _graphs[id(kast)]
+        if (id(kast), mediatype) not in _bodies:
+            fmt = RDF_TYPES[mediatype][0]
+            if fmt == "json-ld":
+                context = {p: str(ns) for p, ns in graph.namespaces() if p}
+                body = graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
+            else:
+                body = graph.serialize(format=fmt, encoding="utf-8")
+            _bodies[(id(kast), mediatype)] = body
+        return _bodies[(id(kast), mediatype)]
 
 
 def rdf(mediatype: str):

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import re
+import threading
 from pathlib import Path
 
 from flask import Blueprint, current_app, render_template, request, url_for
@@ -46,6 +47,12 @@ def site():
     return current_app.extensions["kast"]
 
 
+# One service per loaded kast, settings and external store, shared by every reader level (the service keeps
+# a store per level itself) and by apps on the same data (web.site shares the kast the same way).
+_services: dict[tuple, Service] = {}
+_services_lock = threading.Lock()
+
+
 def service() -> Service:
     """One service per loaded kast and settings (apps with the same data share the kast, see web.site)."""
     values = {}
@@ -63,7 +70,11 @@ def service() -> Service:
         atexit.register(made.close)
         return made
 
-    return site().cached(f"sparql:{settings}:{endpoint}", make)
+    key = (id(site().kast), repr(settings), endpoint)
+    with _services_lock:
+        if key not in _services:
+            _services[key] = make()
+        return _services[key]
 
 
 def client_key() -> str:
@@ -166,11 +177,24 @@ def endpoint():
 
 @bp.after_request
 def cors(response):
-    """Browser tools of partners may read GET answers (also the errors) from another origin."""
-    if request.method == "GET" and request.path == "/sparql":
+    """Browser tools of partners may read GET answers (also the errors) from another origin. With `*` a
+    browser sends no cookies, so a cross-origin page only ever gets the anonymous answer; a partner's own
+    tool may send its API token (Authorization), hence the preflight answer."""
+    if request.path == "/sparql" and request.method in ("GET", "OPTIONS"):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Methods"] = "GET"
+            response.headers["Access-Control-Allow-Headers"] = "Accept, Authorization"
+            response.headers["Access-Control-Max-Age"] = "86400"
     return response
+
+
+try:   # the accounts layer checks CSRF on every POST; a SPARQL POST only reads (SPARQL 1.1 Protocol)
+    from .auth import CSRF_EXEMPT
+except ImportError:   # a checkout without web/auth.py has no CSRF check to be exempt from
+    CSRF_EXEMPT = set()
+CSRF_EXEMPT.add("sparql.endpoint")
 
 
 @functools.cache
