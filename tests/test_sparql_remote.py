@@ -138,3 +138,14 @@ def test_endpoint_answers_from_the_external_store(kast, oxigraph_server, web_ind
     r = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://example.org/> { ?s ?p ?o } }"})
     assert r.status_code == 400, "the guards stay in front of the external store"
     close(app)
+
+
+def test_an_unreachable_external_store_is_a_clear_502(web_index, tmp_path):
+    from .test_sparql import close, make_app
+
+    app = make_app(tmp_path, KAST_INDEX=str(web_index), KAST_SPARQL_ENDPOINT=f"http://127.0.0.1:{free_port()}/query")
+    client = app.test_client()
+    r = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 502 and r.mimetype == "application/problem+json"
+    assert "externe SPARQL-store" in r.get_json()["detail"] and "127.0.0.1" not in r.get_data(as_text=True)
+    close(app)

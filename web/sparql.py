@@ -168,8 +168,8 @@ def endpoint():
     if answer.truncated:
         response.headers["Kast-Maximum-Rijen"] = str(service().settings.cap)
     response.headers["Vary"] = "Accept, Authorization, Cookie"
-    response.headers["Cache-Control"] = "no-store" if current_reader().org or current_reader().role != "anoniem" \
-        else "public, max-age=300"
+    # an account's answer may hold network practices: never in a shared cache
+    response.headers["Cache-Control"] = "public, max-age=300" if current_reader().role == "anoniem" else "no-store"
     if fmt == "csv" and "format" in request.args:
         response.headers["Content-Disposition"] = 'attachment; filename="kast-resultaat.csv"'
     return response

@@ -5,6 +5,7 @@ query time per client (as the Wikidata Query Service does: so many seconds a min
 seconds for a free one (else `Busy`), and a query still running after `timeout` seconds is stopped by
 killing its worker (`Timeout`); a fresh worker takes its place on the next query.
 """
+import logging
 import os
 import queue
 import socket
@@ -17,6 +18,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+log = logging.getLogger("kast.sparql")
 
 
 class QueryFailed(Exception):
@@ -42,6 +44,10 @@ class OverBudget(QueryFailed):
 
 class WorkerCrashed(QueryFailed):
     status = 500
+
+
+class ExternalFailed(QueryFailed):
+    status = 502
 
 
 class _Slot:
@@ -93,6 +99,9 @@ class _Slot:
             self.kill()
             raise WorkerCrashed("de query vroeg meer geheugen of rekentijd dan de kast geeft en is afgebroken; "
                                 "maak hem kleiner") from None
+        if status == "extern":
+            log.warning("externe SPARQL-store: %s", value)
+            raise ExternalFailed("de externe SPARQL-store antwoordt niet; probeer het later opnieuw", retry_after=30)
         if status != "ok":
             raise QueryFailed(value)
         return value

@@ -29,8 +29,8 @@ def main(conn, memory_mb: int | None) -> None:
             conn.send(("ok", run(job, stores)))
         except SyntaxError as exc:
             conn.send(("fout", f"de query is ongeldig: {_line(exc)}"))
-        except remote.RemoteError as exc:
-            conn.send(("fout", str(exc)))
+        except remote.RemoteError as exc:   # the client hears only that it failed; the server log says why
+            conn.send(("extern", str(exc)))
         except MemoryError:
             conn.send(("fout", "de query vraagt te veel geheugen; maak hem kleiner (LIMIT, minder variabelen)"))
         except Exception as exc:   # evaluation errors of any kind become a Dutch message, never a traceback
