@@ -107,6 +107,11 @@ def test_ask(guarded):
     ("DROP ALL", "DROP"),
     ("CLEAR DEFAULT", "CLEAR"),
     ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+    ("SELECT * WHERE { ?s ?p ?o FILTER EXISTS { SERVICE SILENT <http://example.org/sparql> { ?s ?x ?y } } }", "SERVICE"),
+    ("SELECT * WHERE { VALUES ?e { <http://example.org/sparql> } SERVICE ?e { ?s ?p ?o } }", "SERVICE"),
+    ("ASK { { SELECT ?s WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } } } }", "SERVICE"),
+    ("CONSTRUCT WHERE { ?s ?p ?o } ; LOAD <http://example.org/data.ttl>", "ongeldig"),
+    ("PREFIX x: <http://example.org/> SELECT * FROM NAMED x:g WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
     ("SELECT * FROM <http://example.org/graph> WHERE { ?s ?p ?o }", "FROM"),
     ("SELECT * WHERE { ?s ?p }", "ongeldig"),
 ])
