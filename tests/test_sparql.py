@@ -221,8 +221,9 @@ def marked_app(tmp_path_factory):
     path = data / "practices" / f"{NETWORK_PRACTICE}.md"
     text = path.read_text(encoding="utf-8")
     assert "zichtbaarheid: netwerk" in text
-    path.write_text(text.replace("Gemeenten wilden van elkaars", f"Gemeenten ({MARKER}) wilden van elkaars", 1),
-                    encoding="utf-8")
+    marked = text.replace("\ntitel: ", f"\ntitel: {MARKER} - ", 1)
+    assert MARKER in marked, "the marker must be in the network practice"
+    path.write_text(marked, encoding="utf-8")
     app = make_app(root, KAST_DATA=str(data), KAST_INDEX=str(root / "index"))
 
     @app.before_request

@@ -23,7 +23,7 @@ def site():
     return current_app.extensions["kast"]
 
 
-_graphs: dict[int, object] = {}
+_graphs: dict[int, tuple] = {}   # id(kast) → (kast, graph): holding the kast keeps its id unique
 _bodies: dict[tuple[int, str], bytes] = {}
 _lock = threading.Lock()
 
@@ -34,8 +34,8 @@ def description_body(mediatype: str) -> bytes:
     kast = site().kast
     with _lock:
         if id(kast) not in _graphs:
-            _graphs[id(kast)] = describe(kast)
-        graph = _graphs[id(kast)]
+            _graphs[id(kast)] = (kast, describe(kast))
+        graph = _graphs[id(kast)][1]
         if (id(kast), mediatype) not in _bodies:
             fmt = RDF_TYPES[mediatype][0]
             if fmt == "json-ld":
