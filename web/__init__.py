@@ -32,7 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     site = app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import account, api, auth, entities, linkeddata, maps, maps_api, pages, sso
+    from . import account, api, auth, dcat, entities, linkeddata, maps, maps_api, pages, sparql, sso
     from .templating import register as register_templating
 
     register_templating(app)
@@ -44,6 +44,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(maps.bp)       # /kaart and /netwerk (issue 5)
     app.register_blueprint(maps_api.bp)
+    app.register_blueprint(sparql.bp)     # /sparql (issue 14)
+    app.register_blueprint(dcat.bp)       # /dataset: DCAT-AP-NL, VoID (issue 14)
     app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
     errors.register(app)
     security.register(app)

@@ -168,6 +168,10 @@ def document(site) -> dict:
                  "contact": {"name": "VNG", "url": "https://vng.nl"},
                  "license": {"name": "EUPL-1.2"}},
         "servers": [{"url": "/api/v1"}],
+        # The SPARQL endpoint lives outside /api/v1 and follows the SPARQL 1.1 Protocol; it describes itself
+        # (SPARQL Service Description, DCAT-AP-NL) rather than in this document.
+        "externalDocs": {"description": "SPARQL-eindpunt (SPARQL 1.1-protocol, alleen lezen) en de DCAT-AP-NL-"
+                                        "beschrijving van de dataset (/dataset)", "url": "/sparql"},
         "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
         "paths": paths,
         "security": OPTIONAL_AUTH,
