@@ -29,12 +29,13 @@ def create_app(config: dict | None = None) -> Flask:
 
     site = app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import account, api, auth, entities, linkeddata, maps, maps_api, pages
+    from . import account, api, auth, entities, linkeddata, maps, maps_api, pages, profiles
     from .templating import register as register_templating
 
     register_templating(app)
     auth.register(app, site)              # login, API tokens, CSRF; sets the reader of each request
     app.register_blueprint(account.bp)
+    profiles.register(app, site)          # /profielen and /api/v1/profielen (issue 13)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)
