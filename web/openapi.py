@@ -156,6 +156,9 @@ def document(site) -> dict:
                                            "Entiteit"), "404": PROBLEM_404}}}
     from .maps_api import openapi_paths   # the network views (issue 5)
     paths.update(openapi_paths())
+    from .profiles_openapi import openapi_paths as profile_paths   # the weerbaarheidsprofiel (issue 13)
+    profile_doc, profile_schemas = profile_paths()
+    paths.update(profile_doc)
     return {
         "openapi": "3.0.3",
         "info": {"title": "De Apothekerskast API", "version": API_VERSION,
@@ -165,8 +168,8 @@ def document(site) -> dict:
                  "contact": {"name": "VNG", "url": "https://vng.nl"},
                  "license": {"name": "EUPL-1.2"}},
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
+        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}, {"name": "profielen"}],
         "paths": paths,
         "security": OPTIONAL_AUTH,
-        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        "components": {"schemas": {**SCHEMAS, **profile_schemas}, "securitySchemes": SECURITY_SCHEMES},
     }
