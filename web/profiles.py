@@ -92,7 +92,7 @@ def fill(org: str):
     errors, status, values, role, version = [], 200, None, concept.contact_role, concept.version
     if request.method == "POST":
         values = _form_answers(org)
-        role = request.form.get("contactfunctie", "")
+        role = request.form.get("contactfunctie")   # absent (a script posting part of the form): unchanged
         try:
             version = int(request.form.get("versie", ""))
         except ValueError:
