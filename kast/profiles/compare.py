@@ -14,6 +14,7 @@ from ..describe import label
 from .service import MeasurementView, Profiles
 
 MIN_GROUP = 5   # comparisons only as aggregates of at least this many organisations
+MAX_PEERS = 5   # peers shown per gap, nearest first (the rest is counted)
 
 
 @dataclass
@@ -82,7 +83,9 @@ def result(profiles: Profiles, actor, org: str, measurement_id: int, hidden=froz
         themes.append({"thema": theme, "naam": theme_label, "ambities": len(members),
                        "gemiddelde": round(statistics.mean(values), 2) if values else None})
     near = where(kast, org)
-    others = {o: mv for o, mv in profiles.latest().items() if o != org}
+    latest = profiles.latest()   # one query for the peers and the region, however many gaps there are
+    others = {o: mv for o, mv in latest.items() if o != org}
+    peers = profiles.peers()
     return {
         "organisatie": {"id": org, "naam": label(kast, kast.iri(org))},
         "meting": {"id": current.id, "datum": current.date.isoformat()},
@@ -93,7 +96,7 @@ def result(profiles: Profiles, actor, org: str, measurement_id: int, hidden=froz
         "themas": themes,
         "ambities": rows,
         "voortgang": _progress(rows) if previous else None,
-        "gaten": _gaps(profiles, rows, top, near, hidden),
+        "gaten": _gaps(profiles, rows, top, near, hidden, latest, peers),
         "waterbed": _waterbed(kast, rows, near, others),
     }
 
@@ -110,7 +113,7 @@ def _progress(rows: list[dict]) -> dict:
             "gelijk": sum(1 for r in rows if r["verschil"] == 0)}
 
 
-def _gaps(profiles: Profiles, rows: list[dict], top: int, near: Near, hidden) -> list[dict]:
+def _gaps(profiles: Profiles, rows: list[dict], top: int, near: Near, hidden, latest: dict, peers: dict) -> list[dict]:
     """Ambitions below the top level, largest gap first (unanswered count as the largest)."""
     kast = profiles.kast
     gaps = []
@@ -122,16 +125,14 @@ def _gaps(profiles: Profiles, rows: list[dict], top: int, near: Near, hidden) ->
         gaps.append({"ambitie": r["ambitie"], "nummer": r["nummer"], "naam": r["naam"], "score": r["score"],
                      "niveau": r["niveau"], "afstand": top - (r["score"] or 0), "nietIngevuld": r["score"] is None,
                      **links, "zonderKoppelingen": not any(links.values()),
-                     "peers": _peers_ahead(profiles, r, near)})
+                     **_peers_ahead(profiles, r, near, peers.get(r["ambitie"], {}), latest)})
     gaps.sort(key=lambda g: (-g["afstand"], not g["nietIngevuld"], [int(p) for p in g["nummer"].split(".")]))
     return gaps
 
 
-def _peers_ahead(profiles: Profiles, row: dict, near: Near) -> list[dict]:
+def _peers_ahead(profiles: Profiles, row: dict, near: Near, opted: dict[str, str], latest: dict) -> list[dict]:
     """Organisations that opted in for this ambition and whose latest meting scores higher; nearest first."""
     kast, own = profiles.kast, row["score"] if row["score"] is not None else -1
-    opted = profiles.peers(row["ambitie"])
-    latest = profiles.latest(opted)
     out = []
     for org, role in opted.items():
         measured = latest.get(org)
@@ -147,7 +148,7 @@ def _peers_ahead(profiles: Profiles, row: dict, near: Near) -> list[dict]:
     out.sort(key=lambda p: (p["_d"], -p["score"], p["naam"]))
     for p in out:
         del p["_d"]
-    return out
+    return {"peers": out[:MAX_PEERS], "peersMeer": max(0, len(out) - MAX_PEERS)}
 
 
 def _waterbed(kast, rows: list[dict], near: Near, others: dict[str, MeasurementView]) -> dict:

@@ -22,7 +22,7 @@ Who may do what (`may_read`, `may_edit`):
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from .. import maturity
 from ..accounts.db import engine_for, session_factory
@@ -277,20 +277,38 @@ class Profiles:
     # Not authorised: callers show only aggregates of at least five organisations or opted-in peers.
 
     def latest(self, orgs=None) -> dict[str, MeasurementView]:
-        """The latest meting of every organisation (or of `orgs`)."""
+        """The latest meting of every organisation (or of `orgs`): scores only, never the notes."""
+        ranked = select(m.Measurement.id, m.Measurement.organisation, m.Measurement.date, m.Measurement.created,
+                        func.row_number().over(partition_by=m.Measurement.organisation,
+                                               order_by=(m.Measurement.date.desc(), m.Measurement.id.desc()))
+                        .label("n"))
+        if orgs is not None:
+            ranked = ranked.where(m.Measurement.organisation.in_(list(orgs)))
+        ranked = ranked.subquery()
+        out: dict[str, MeasurementView] = {}
         with self.sessions() as db:
-            query = select(m.Measurement).order_by(m.Measurement.date, m.Measurement.id)
-            if orgs is not None:
-                query = query.where(m.Measurement.organisation.in_(list(orgs)))
-            return {r.organisation: _measurement(r) for r in db.scalars(query)}
+            heads = db.execute(select(ranked.c.id, ranked.c.organisation, ranked.c.date, ranked.c.created)
+                               .where(ranked.c.n == 1))
+            by_id = {}
+            for mid, org, date, created in heads:
+                by_id[mid] = out[org] = MeasurementView(mid, org, date, created, {})
+            if by_id:
+                rows = db.execute(select(m.MeasuredScore.measurement_id, m.MeasuredScore.ambition, m.MeasuredScore.score)
+                                  .join(ranked, ranked.c.id == m.MeasuredScore.measurement_id).where(ranked.c.n == 1))
+                for mid, ambition, score in rows:
+                    by_id[mid].scores[ambition] = AnswerView(score)
+        return out
 
-    def peers(self, ambition: str) -> dict[str, str]:
-        """Organisations that opted in as a peer for `ambition` → their contact function."""
+    def peers(self) -> dict[str, dict[str, str]]:
+        """Per ambition, the organisations that opted in as a peer for it → their contact function."""
         with self.sessions() as db:
-            rows = db.execute(select(m.Answer.organisation, m.Profile.contact_role)
+            rows = db.execute(select(m.Answer.ambition, m.Answer.organisation, m.Profile.contact_role)
                               .join(m.Profile, m.Profile.organisation == m.Answer.organisation)
-                              .where(m.Answer.ambition == ambition, m.Answer.peer.is_(True)))
-            return {org: role for org, role in rows}
+                              .where(m.Answer.peer.is_(True)))
+            out: dict[str, dict[str, str]] = {}
+            for ambition, org, role in rows:
+                out.setdefault(ambition, {})[org] = role
+            return out
 
 
 def _text(value, limit: int, field: str, what: str) -> str:
