@@ -5,7 +5,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
+from kast.accounts import AuditEvent
 from kast.profiles import MIN_GROUP, ProfileError, ProfileNotFound, Profiles, VersionConflict, result
 
 from .accounts_db import backends, database_url
@@ -91,6 +93,9 @@ def test_metingen_keep_the_earlier_ones_and_show_progress(profiles):
     profiles.save(ASSEN, "gm0106", {"ambitie-3-6": {"score": 3}})
     second = profiles.fix(ASSEN, "gm0106", dt.date(2025, 12, 1))
     assert [m.id for m in profiles.measurements(ASSEN, "gm0106")] == [first.id, second.id]
+    with profiles.sessions() as db:   # the audit log says who fixed a meting, never what was scored
+        events = db.scalars(select(AuditEvent).where(AuditEvent.event == "profiel-meting")).all()
+    assert [e.detail for e in events] == ["gm0106, meting van 2025-06-01", "gm0106, meting van 2025-12-01"]
     assert profiles.measurement(ASSEN, "gm0106", first.id)[0].scores["ambitie-3-6"].score == 1   # unchanged
     r = result(profiles, ASSEN, "gm0106", second.id)
     row = next(a for a in r["ambities"] if a["ambitie"] == "ambitie-3-6")

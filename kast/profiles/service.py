@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from .. import maturity
 from ..accounts.db import engine_for, session_factory
-from ..accounts.models import Base, now
+from ..accounts.models import AuditEvent, Base, now
 from ..privacy import find_personal_data
 from . import models as m
 
@@ -227,6 +227,8 @@ class Profiles:
                                                   note=answer.note if answer else ""))
             db.add(row)
             db.flush()
+            # Who fixed which meting, for the accounts' audit log; never a score or a note.
+            db.add(AuditEvent(event="profiel-meting", actor_id=actor.id, detail=f"{org}, meting van {date.isoformat()}"))
             return _measurement(row)
 
     def measurements(self, actor, org: str) -> list[MeasurementView]:
@@ -261,6 +263,10 @@ class Profiles:
                 db.add(m.Share(organisation=org, collaboration=collaboration))
             elif not on and row is not None:
                 db.delete(row)
+            else:
+                return self.shared_with(org)
+            db.add(AuditEvent(event="profiel-gedeeld" if on else "profiel-niet-meer-gedeeld", actor_id=actor.id,
+                              detail=f"{org} met {collaboration}"))
         return self.shared_with(org)
 
     def group(self, actor, collaboration: str) -> list[tuple[str, MeasurementView | None]]:
