@@ -215,3 +215,24 @@ def test_the_openapi_document_describes_the_profile_api(app):
     assert {"401", "404", "412", "428"} <= set(concept["put"]["responses"])
     assert "post" in doc["paths"]["/profielen/{organisatie}/metingen"]
     assert "Meting" in doc["components"]["schemas"]
+
+
+def test_the_profile_network_is_for_members_and_shows_only_opted_in_organisations(app, auth, assen):
+    anonymous = app.test_client()
+    assert anonymous.get("/netwerk/profielen?ambitie=ambitie-3-6").status_code == 302
+    assert anonymous.get("/api/v1/netwerk/profielen?ambitie=ambitie-3-6").status_code == 401
+    member = logged_in(app, auth, "oov-netwerk", "gm0109")
+    token = csrf_token(member, "/profielen/gm0109/invullen")
+    version = re.search(r'name="versie" value="(\d+)"', member.get("/profielen/gm0109/invullen").get_data(as_text=True))
+    member.post("/profielen/gm0109/invullen", data={"csrf_token": token, "versie": version.group(1), "score-ambitie-3-6": "0",
+                                                   "peer-ambitie-3-6": "ja", "score-ambitie-1-1": "0"})
+    member.post("/profielen/gm0109/metingen", data={"csrf_token": token})
+    body = member.get("/api/v1/netwerk/profielen?ambitie=ambitie-3-6").get_json()
+    helping = {(c["van"], c["naar"]) for c in body["verbindingen"] if c["soort"] == "kan-helpen"}
+    assert ("gm0106", "gm0109") in helping   # Assen opted in for 3.6 and is further
+    assert all(c["reden"] for c in body["verbindingen"])
+    on_1_1 = member.get("/api/v1/netwerk/profielen?ambitie=ambitie-1-1").get_json()
+    assert "gm0106" not in str(on_1_1["verbindingen"]) + str(on_1_1["groepen"])   # Assen did not opt in for 1.1
+    html = member.get("/netwerk/profielen?ambitie=ambitie-3-6").get_data(as_text=True)
+    assert 'id="profielverbindingen"' in html and "is verder op 3.6" in html and MARKER not in html
+    assert member.get("/netwerk/profielen?ambitie=bestaat-niet").status_code == 400

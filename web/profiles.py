@@ -24,8 +24,11 @@ UNANSWERED = ""
 
 
 def register(app: Flask, site) -> None:
+    from . import profiles_network
+
     app.extensions["profiles"] = Profiles(site.kast, app.config.get("KAST_DATABASE_URL"))
     app.register_blueprint(bp)
+    app.register_blueprint(profiles_network.bp)   # /netwerk/profielen, for members
 
 
 def profiles() -> Profiles:

@@ -77,5 +77,15 @@ def openapi_paths() -> tuple[dict, dict]:
                                                         "praktijken en peers, en de waterbedvergelijking",
                     "tags": ["profielen"], "security": SECURITY, "parameters": [ORG, MEASUREMENT],
                     "responses": {"200": _ok("De meting", "Meting"), **DENIED}}},
+        "/netwerk/profielen": {
+            "get": {"operationId": "profielnetwerk", "summary": "Het netwerk van de profielen voor leden: per ambitie "
+                                                                "samen leren en wie kan helpen (alleen aangemelde "
+                                                                "organisaties), en groepen rond een gat",
+                    "tags": ["profielen"], "security": SECURITY,
+                    "parameters": [{"name": "ambitie", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                                   {"name": "grootte", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 20}}],
+                    "responses": {"200": {"description": "Overzicht, verbindingen en groepen", "headers": HEADERS,
+                                          "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": _problem("Onbekende ambitie"), "401": DENIED["401"]}}},
     }
     return paths, SCHEMAS

@@ -134,4 +134,11 @@ def test_a_lid_of_assen_measures_compares_and_shares(server, page, browser, reco
     assert "3.6 Actueel Damoclesbeleid: uw score 1, mediaan van de regio 3" in page.inner_text("#waterbed")
     assert "1.1 Structurele" not in page.inner_text("#waterbed")   # only four others scored 1.1: no comparison
     no_axe_violations(page, server, "resultaat met waterbedvergelijking")
+    measured(profiles, "gm1690", {"ambitie-3-6": 1}, peer=("ambitie-3-6",))   # De Wolden: a gap, opted in
+    page.goto("/netwerk/profielen")
+    page.get_by_label("Ambitie").select_option("ambitie-3-6")
+    page.get_by_role("button", name="Toon verbindingen").click()
+    page.wait_for_url("**/netwerk/profielen?ambitie=ambitie-3-6*")
+    assert "Coevorden is verder op 3.6" in page.inner_text("#profielverbindingen")
+    no_axe_violations(page, server, "/netwerk/profielen")
     assert not record.csp_violations() and not record.page_errors, (record.csp_violations(), record.page_errors)
