@@ -47,6 +47,10 @@ DENIED = {"401": _problem("Niet ingelogd, of het API-token is onbekend of ingetr
 
 def openapi_paths() -> tuple[dict, dict]:
     """(paths, schemas) to merge into the document."""
+    from flask import current_app
+
+    model = current_app.extensions["profiles"].model
+    ambitions = {"type": "string", "enum": [s.ambition for s in model.scales]} if model else {"type": "string"}
     etag = {"ETag": {"description": "Versie van het concept; stuur terug in If-Match", "schema": {"type": "string"}}}
     paths = {
         "/profielen/{organisatie}": {
@@ -82,7 +86,7 @@ def openapi_paths() -> tuple[dict, dict]:
                                                                 "samen leren en wie kan helpen (alleen aangemelde "
                                                                 "organisaties), en groepen rond een gat",
                     "tags": ["profielen"], "security": SECURITY,
-                    "parameters": [{"name": "ambitie", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    "parameters": [{"name": "ambitie", "in": "query", "schema": ambitions},
                                    {"name": "grootte", "in": "query", "schema": {"type": "integer", "minimum": 2, "maximum": 20}}],
                     "responses": {"200": {"description": "Overzicht, verbindingen en groepen", "headers": HEADERS,
                                           "content": {"application/json": {"schema": {"type": "object"}}}},
