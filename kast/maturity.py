@@ -297,3 +297,19 @@ def model(kast) -> Model | None:
     """The one groeimodel of the kast (the Drentse ambities); None when the data has none."""
     found = models(kast)
     return found[0] if found else None
+
+
+def scale_view(kast, ambition: str) -> dict | None:
+    """The scale of one ambition for its public page (the model is public; profiles are not)."""
+    for mod in models(kast):
+        scale = mod.by_ambition.get(ambition)
+        if scale is not None:
+            node = URIRef(f"{kast.vocab.base}id/groeimodel/{mod.id}/{ambition}")
+            g = kast.graph
+            sections = sorted({(kast.id_of(g.value(s, DCTERMS.isPartOf)), str(g.value(s, DCTERMS.identifier)))
+                               for s in g.objects(node, DCTERMS.source)})
+            return {"groeimodel": mod.label, "geldtVoor": list(scale.applies_to),
+                    "niveaus": [{"waarde": lv.value, "naam": lv.name, "beschrijving": scale.levels.get(lv.value, "")}
+                                for lv in mod.levels],
+                    "bronnen": [{"bron": doc, "sectie": section} for doc, section in sections]}
+    return None

@@ -259,3 +259,12 @@ def test_profile_api_answers_as_the_openapi_document_says(app, auth, assen, path
         case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, excluded_checks=[negative_data_rejection])
 
     check()
+
+
+def test_the_public_ambition_page_shows_its_scale_but_no_profile(app, assen):
+    anonymous = app.test_client()
+    html = anonymous.get("/ambities/ambitie-3-6").get_data(as_text=True)
+    assert 'id="groeimodel-kop"' in html and "Geldt voor: gemeente." in html
+    assert "Er is actueel Damoclesbeleid." in html and "003 §4.3" in html and MARKER not in html
+    twin = anonymous.get("/api/v1/ambities/ambitie-3-6").get_json()["groeimodel"]
+    assert [lv["naam"] for lv in twin["niveaus"]] == ["niet", "in ontwikkeling", "ingericht", "geborgd"]

@@ -5,6 +5,7 @@ from rdflib.namespace import DCTERMS, OWL
 
 from kast.describe import label, sources_of
 from kast.links import fields, links
+from kast.maturity import scale_view
 from kast.search import similar
 from kast.search.engine import SearchError
 
@@ -92,6 +93,8 @@ def model(site, item_id: str) -> dict:
             "functie": role.values[0]["waarde"] if role else None,
         }
         m["kindLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "soort"), "praktijk")
+    if item.kind == "ambitie":   # the groeimodel of the weerbaarheidsprofiel (issue 13), when the ambition has one
+        m["groeimodel"] = scale_view(kast, item_id)
     if item.kind == "bron":
         m["sections"] = [{"id": str(kast.graph.value(s, DCTERMS.identifier)), "title": label(kast, s)}
                          for s in kast.graph.objects(item.iri, DCTERMS.hasPart)]

@@ -67,6 +67,8 @@ SCHEMAS = {
         id=STRING, type=STRING, naam=STRING, iri=STRING, velden=_array(_ref("Veld")), relaties=_array(_ref("Relatie")),
         bronnen=_array(_ref("Bronvermelding")), vergelijkbaar=_array(_ref("Vergelijkbaar")), zelfdeAls=_array(STRING),
         contact=_obj([], organisatie=_nullable(_obj(["id", "naam"], id=STRING, naam=STRING)), functie=_nullable(STRING)),
+        groeimodel={"type": "object", "description": "alleen bij een ambitie met een schaal in het groeimodel: "
+                                                     "niveaus, voor wie zij geldt en bronnen"},
         _links=_ref("Links")),
     "Account": _obj(["gebruikersnaam", "naam", "organisatie", "organisatieNaam", "rol", "actief"],
                     gebruikersnaam=STRING, naam=STRING, organisatie={"type": "string", "description": "id in de kast"},

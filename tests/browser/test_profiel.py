@@ -141,4 +141,7 @@ def test_a_lid_of_assen_measures_compares_and_shares(server, page, browser, reco
     page.wait_for_url("**/netwerk/profielen?ambitie=ambitie-3-6*")
     assert "Coevorden is verder op 3.6" in page.inner_text("#profielverbindingen")
     no_axe_violations(page, server, "/netwerk/profielen")
+    page.goto("/ambities/ambitie-3-6")
+    assert "Er is actueel Damoclesbeleid." in page.inner_text("main")
+    no_axe_violations(page, server, "/ambities/ambitie-3-6 met groeimodel")
     assert not record.csp_violations() and not record.page_errors, (record.csp_violations(), record.page_errors)
