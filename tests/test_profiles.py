@@ -2,6 +2,7 @@
 who may read and edit, what is refused (and that nothing stored is lost then), metingen, sharing with a
 collaboration, and what a meting gives back (gaps, peers, waterbed)."""
 import datetime as dt
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -81,6 +82,29 @@ def test_saving_onto_a_newer_version_is_refused(profiles):
         profiles.save(ASSEN, "gm0106", {"ambitie-1-2": {"score": 0}}, version=first.version)
     assert exc.value.current == first.version + 1
     assert profiles.concept(ASSEN, "gm0106").answers["ambitie-1-2"].score == 2
+
+
+def test_of_simultaneous_saves_onto_one_version_exactly_one_wins(profiles):
+    start = profiles.save(ASSEN, "gm0106", {"ambitie-1-1": {"score": 0}}).version
+    barrier, outcomes = threading.Barrier(4), []
+
+    def save(score: int):
+        barrier.wait()
+        try:
+            profiles.save(ASSEN, "gm0106", {"ambitie-1-1": {"score": score}}, version=start)
+            outcomes.append(("opgeslagen", score))
+        except VersionConflict:
+            outcomes.append(("conflict", score))
+
+    threads = [threading.Thread(target=save, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    saved = [score for what, score in outcomes if what == "opgeslagen"]
+    assert len(outcomes) == 4 and len(saved) == 1, outcomes
+    concept = profiles.concept(ASSEN, "gm0106")
+    assert concept.version == start + 1 and concept.answers["ambitie-1-1"].score == saved[0]
 
 
 def test_metingen_keep_the_earlier_ones_and_show_progress(profiles):

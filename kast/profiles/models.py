@@ -13,7 +13,9 @@ from ..accounts.models import Base, now
 
 
 class Profile(Base):
-    """The concept of one organisation: changed as the members go, versioned for If-Match."""
+    """The concept of one organisation: changed as the members go, versioned for If-Match. SQLAlchemy's
+    version counter makes every UPDATE conditional on the version read, so of two saves onto the same
+    version only one wins, also when they arrive at the same moment."""
     __tablename__ = "profiles"
 
     organisation: Mapped[str] = mapped_column(String(100), primary_key=True)   # an organisation id in the graph
@@ -22,6 +24,8 @@ class Profile(Base):
     updated: Mapped[dt.datetime] = mapped_column(DateTime, default=now)
     updated_by: Mapped[int | None] = mapped_column(Integer, nullable=True)     # account id
     answers: Mapped[list["Answer"]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Answer(Base):

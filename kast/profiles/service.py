@@ -23,6 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import maturity
 from ..accounts.db import engine_for, session_factory
@@ -149,12 +151,20 @@ class Profiles:
         clean = self._check(org, answers)
         if contact_role is not None:
             contact_role = _text(contact_role, MAX_ROLE, "contactfunctie", "de contactfunctie")
+        try:
+            return self._save(actor, org, clean, contact_role, version)
+        except (StaleDataError, IntegrityError):   # another save onto the same version (or the first) committed first
+            raise VersionConflict(self.concept(actor, org).version) from None
+
+    def _save(self, actor, org: str, clean: dict, contact_role: str | None, version: int | None) -> Concept:
         with self.sessions.begin() as db:
             profile = db.get(m.Profile, org, with_for_update=True)
             if profile is None:
-                profile = m.Profile(organisation=org, version=0, contact_role="")
+                if version not in (None, 0):
+                    raise VersionConflict(0)
+                profile = m.Profile(organisation=org, contact_role="")
                 db.add(profile)
-            if version is not None and version != profile.version:
+            elif version is not None and version != profile.version:
                 raise VersionConflict(profile.version)
             existing = {a.ambition: a for a in profile.answers}
             for ambition, values in clean.items():
@@ -166,8 +176,7 @@ class Profiles:
                     setattr(row, key, value)
             if contact_role is not None:
                 profile.contact_role = contact_role
-            profile.version += 1
-            profile.updated, profile.updated_by = now(), actor.id
+            profile.updated, profile.updated_by = now(), actor.id   # always an UPDATE: the version moves on
             db.flush()
             return _concept(org, profile)
 
