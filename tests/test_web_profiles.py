@@ -71,6 +71,7 @@ def test_the_form_needs_no_javascript_and_keeps_what_was_typed_on_an_error(assen
                                  "notitie-ambitie-1-1": "mail info@voorbeeld.nl", "score-ambitie-1-1": "2"})
     body = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "persoonsgegeven" in body and "info@voorbeeld.nl" in body   # nothing typed is lost
+    assert 'href="#notitie-ambitie-1-1"' in body and re.search(r'id="notitie-ambitie-1-1"[^>]*aria-invalid="true"', body)
     assert MARKER in assen.get(FORM).get_data(as_text=True)   # and nothing stored is lost
     stale = assen.post(FORM, data={"csrf_token": token, "versie": "0", "score-ambitie-1-1": "2"})
     assert stale.status_code == 409 and "intussen gewijzigd" in stale.get_data(as_text=True)

@@ -93,6 +93,7 @@ def fill(org: str):
         raise ProfileNotFound()
     concept = p.concept(me, org)
     errors, status, values, role, version = [], 200, None, concept.contact_role, concept.version
+    target = None   # the form field an error is about, so the message can link to it
     if request.method == "POST":
         values = _form_answers(org)
         role = request.form.get("contactfunctie")   # absent (a script posting part of the form): unchanged
@@ -105,7 +106,7 @@ def fill(org: str):
         except VersionConflict as exc:
             errors, status, version = [exc.message + " Uw invoer staat hieronder; controleer en sla opnieuw op."], 409, exc.current
         except ProfileError as exc:
-            errors, status = [exc.message], 400
+            errors, status, target = [exc.message], 400, _field_id(exc.field)
         else:
             section = request.form.get("bewaar", "")
             flash("Opgeslagen als concept." if section else "Opgeslagen.")
@@ -115,7 +116,19 @@ def fill(org: str):
                   for a, v in concept.answers.items()}
     return render_template("profiel_invullen.html", org=org, name=org_name(org), model=p.model,
                            themes=p.model.themes(p.kind(org)) if p.scales(org) else [], values=values, role=role,
-                           version=version, errors=errors), status
+                           version=version, errors=errors, target=target), status
+
+
+def _field_id(field: str | None) -> str | None:
+    """'ambitie-3-6.notitie' → the id of that control in the form ('notitie-ambitie-3-6')."""
+    if not field:
+        return None
+    ambition, _, part = field.partition(".")
+    if part == "score":
+        return f"score-{ambition}-0"
+    if part in ("notitie", "peer"):
+        return f"{part}-{ambition}"
+    return field if field == "contactfunctie" else None
 
 
 @bp.post("/profielen/<org>/metingen")
