@@ -67,6 +67,10 @@ cp "$NM/@fontsource-variable/noto-sans/files/noto-sans-latin-ext-wght-normal.wof
   ' "$NM/@fontsource-variable/noto-sans/index.css" | sed 's#url(./files/#url(./#'
 } > "$OUT/noto-sans/noto-sans.css"
 
+# Chart.js: the UMD build (one file, no dependencies) for the charts of the weerbaarheidsprofiel.
+copy chart.js/dist/chart.umd.min.js                    chart.js/chart.umd.min.js
+copy chart.js/LICENSE.md                               chart.js/LICENSE.md
+
 # vis-network: the standalone UMD build (no peer libraries needed) and its stylesheet.
 copy vis-network/standalone/umd/vis-network.min.js     vis-network/vis-network.min.js
 copy vis-network/styles/vis-network.min.css            vis-network/vis-network.min.css

@@ -32,13 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     site = app.extensions["kast"] = Site.for_config(app.config)
 
-    from . import account, api, auth, dcat, entities, linkeddata, maps, maps_api, pages, sparql, sso
+    from . import account, api, auth, dcat, entities, linkeddata, maps, maps_api, pages, profiles, sparql, sso
     from .templating import register as register_templating
 
     register_templating(app)
     auth.register(app, site)              # login, API tokens, CSRF; sets the reader of each request
     app.register_blueprint(account.bp)
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
+    profiles.register(app, site)          # /profielen and /api/v1/profielen (issue 13)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)

@@ -122,6 +122,8 @@ def entity_body(m: dict) -> dict:
         contact = m["contact"]
         body["contact"] = {"organisatie": {"id": contact["organisatie"]["id"], "naam": contact["organisatie"]["label"]}
                            if contact["organisatie"] else None, "functie": contact["functie"]}
+    if m.get("groeimodel"):   # an ambition with a scale in the groeimodel (issue 13)
+        body["groeimodel"] = m["groeimodel"]
     body["_links"] = dict(item_links(m["collection"], m["id"]), iri={"href": m["iri"]})
     return body
 

@@ -7,6 +7,7 @@ from kast.contact import contact_route
 from kast.describe import label, sources_of
 from kast.nearby import nearby, region_index
 from kast.links import fields, links
+from kast.maturity import scale_view
 from kast.search import similar
 from kast.search.engine import SearchError
 
@@ -100,6 +101,8 @@ def model(site, item_id: str) -> dict:
         }
         m["kindLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "soort"), "praktijk")
         m["natureLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "aard"), None)
+    if item.kind == "ambitie":   # the groeimodel of the weerbaarheidsprofiel (issue 13), when the ambition has one
+        m["groeimodel"] = scale_view(kast, item_id)
     if item.kind == "bron":
         m["sections"] = [{"id": str(kast.graph.value(s, DCTERMS.identifier)), "title": label(kast, s)}
                          for s in kast.graph.objects(item.iri, DCTERMS.hasPart)]

@@ -70,6 +70,8 @@ SCHEMAS = {
         id=STRING, type=STRING, naam=STRING, iri=STRING, velden=_array(_ref("Veld")), relaties=_array(_ref("Relatie")),
         bronnen=_array(_ref("Bronvermelding")), vergelijkbaar=_array(_ref("Vergelijkbaar")), zelfdeAls=_array(STRING),
         contact=_obj([], organisatie=_nullable(_obj(["id", "naam"], id=STRING, naam=STRING)), functie=_nullable(STRING)),
+        groeimodel={"type": "object", "description": "alleen bij een ambitie met een schaal in het groeimodel: "
+                                                     "niveaus, voor wie zij geldt en bronnen"},
         _links=_ref("Links")),
     "Account": _obj(["gebruikersnaam", "naam", "organisatie", "organisatieNaam", "rol", "actief"],
                     gebruikersnaam=STRING, naam=STRING, organisatie={"type": "string", "description": "id in de kast"},
@@ -159,6 +161,9 @@ def document(site) -> dict:
                                            "Entiteit"), "404": PROBLEM_404}}}
     from .maps_api import openapi_paths   # the network views (issue 5)
     paths.update(openapi_paths())
+    from .profiles_openapi import openapi_paths as profile_paths   # the weerbaarheidsprofiel (issue 13)
+    profile_doc, profile_schemas = profile_paths()
+    paths.update(profile_doc)
     return {
         "openapi": "3.0.3",
         "info": {"title": "De Apothekerskast API", "version": API_VERSION,
@@ -172,8 +177,8 @@ def document(site) -> dict:
         # (SPARQL Service Description, DCAT-AP-NL) rather than in this document.
         "externalDocs": {"description": "SPARQL-eindpunt (SPARQL 1.1-protocol, alleen lezen) en de DCAT-AP-NL-"
                                         "beschrijving van de dataset (/dataset)", "url": "/sparql"},
-        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
+        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}, {"name": "profielen"}],
         "paths": paths,
         "security": OPTIONAL_AUTH,
-        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        "components": {"schemas": {**SCHEMAS, **profile_schemas}, "securitySchemes": SECURITY_SCHEMES},
     }
