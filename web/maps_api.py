@@ -162,7 +162,9 @@ def openapi_paths() -> dict:
     maps, peers_ = data.map_options(state()), data.peer_options(state())
     ids = lambda options: {"type": "string", "enum": list(options)}  # noqa: E731
     problem_ = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Probleem"}}}}
-    ok = lambda text: {"description": text, "content": {"application/json": {"schema": {"type": "object"}}}}  # noqa: E731
+    version_header = {"API-Version": {"description": "Versie van de API (semver)", "schema": {"type": "string"}}}
+    ok = lambda text: {"description": text, "headers": version_header,  # noqa: E731
+                       "content": {"application/json": {"schema": {"type": "object"}}}}
     peers = [_param("thema", "Id van een thema of ambitie", ids(peers_["theme"])),
              _param("regio", "Id van een provincie of RIEC-regio", ids(peers_["region"])),
              _param("instrument", "Id van een instrument", ids(peers_["instrument"])),

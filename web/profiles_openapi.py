@@ -56,7 +56,8 @@ def openapi_paths() -> tuple[dict, dict]:
         "/profielen/{organisatie}": {
             "get": {"operationId": "profiel", "summary": "Het concept van het weerbaarheidsprofiel en de lijst van metingen",
                     "tags": ["profielen"], "security": SECURITY, "parameters": [ORG],
-                    "responses": {"200": _ok("Concept en metingen", "Profiel", etag), **DENIED}},
+                    "responses": {"200": _ok("Concept en metingen", "Profiel", etag),
+                                  "400": _problem("Ongeldig id van een organisatie"), **DENIED}},
             "put": {"operationId": "profielWijzigen", "summary": "Scores, notities en peerkeuzes van het concept wijzigen "
                                                                  "(alleen de genoemde ambities)",
                     "tags": ["profielen"], "security": SECURITY,
@@ -80,7 +81,8 @@ def openapi_paths() -> tuple[dict, dict]:
             "get": {"operationId": "meting", "summary": "Eén meting: scores, voortgang, gaten met instrumenten, "
                                                         "praktijken en peers, en de waterbedvergelijking",
                     "tags": ["profielen"], "security": SECURITY, "parameters": [ORG, MEASUREMENT],
-                    "responses": {"200": _ok("De meting", "Meting"), **DENIED}}},
+                    "responses": {"200": _ok("De meting", "Meting"),
+                                  "400": _problem("Ongeldig id van een organisatie of meting"), **DENIED}}},
         "/netwerk/profielen": {
             "get": {"operationId": "profielnetwerk", "summary": "Het netwerk van de profielen voor leden: per ambitie "
                                                                 "samen leren en wie kan helpen (alleen aangemelde "
