@@ -91,13 +91,15 @@ def export(fmt: str, output: Path | None) -> None:
 
 
 @main.command(help="Draai een competentievraag uit queries/ (naam of begin ervan, bijv. cq06) of een eigen "
-                   "SELECT-query uit een bestand.")
+                   "SELECT-query uit een bestand, op Oxigraph. Met KAST_SPARQL_ENDPOINT op de openbare graaf in "
+                   "die externe SPARQL-store (eerst bijgewerkt).")
 @click.argument("name")
 @click.option("-p", "--param", "params", multiple=True, metavar="VAR=WAARDE",
               help="Bind een variabele aan een id (of tekst), bijv. -p gemeente=gm0106.")
 @click.option("--json", "as_json", is_flag=True)
 def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
     from .queries import QueryError, run
+    from .sparql.remote import RemoteError, RemoteStore
 
     bindings = {}
     for p in params:
@@ -106,9 +108,12 @@ def query(name: str, params: tuple[str, ...], as_json: bool) -> None:
             _fail(f"parameter '{p}' heeft de vorm VAR=WAARDE")
         bindings[var] = value
     kast = _load(click.get_current_context(), shacl=False)
+    external = RemoteStore.from_env()
     try:
-        rows = run(kast, name, **bindings)
-    except QueryError as exc:
+        if external is not None:   # the public graph in the external store, brought up to date first
+            external.sync(kast)
+        rows = run(kast, name, on=external, **bindings)
+    except (QueryError, RemoteError) as exc:
         _fail(str(exc))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -202,8 +207,10 @@ def serve(ctx: click.Context, host: str, port: int, threads: int, serve_data: Pa
     if opened.message:
         click.echo(f"let op: {opened.message}", err=True)
     with app.test_client() as client:   # the same for the per-process caches of the heaviest pages
-        for page in ("/", "/kaart", "/netwerk"):
+        for page in ("/", "/kaart", "/netwerk", "/dataset.ttl"):
             client.get(page)
+        # the public SPARQL store and a query worker, so a partner's first query does not wait for them
+        client.get("/sparql", query_string={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
     click.echo(f"De kast draait op http://{host}:{port}/ (stoppen met Ctrl+C)", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="apothekerskast")
 

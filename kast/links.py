@@ -83,22 +83,31 @@ class FieldValue:
 
 # ------------------------------------------------------------------ visibility
 
+def public_triples(kast: Kast, hide: set[str]):
+    """The triples of the whole graph without hidden practices, their citation nodes (`iri#…`) and every
+    triple naming them: the one filter behind the downloads and the SPARQL stores."""
+    iris = {str(kast.items[i].iri) for i in hide}
+
+    def gone(node) -> bool:
+        if not isinstance(node, URIRef):
+            return False
+        text = str(node)
+        return text in iris or ("#" in text and text.split("#", 1)[0] in iris)
+
+    for t in kast.graph:
+        if not (iris and (gone(t[0]) or gone(t[2]))):
+            yield t
+
+
 def public_graph(kast: Kast, hide: set[str]) -> Graph:
     """The whole graph without hidden practices, their citation nodes and every triple naming them."""
     if not hide:
         return kast.graph
-    iris = {str(kast.items[i].iri) for i in hide}
     g = Graph()
     for prefix, ns in kast.graph.namespaces():
         g.bind(prefix, ns, override=True)
-
-    def gone(node) -> bool:
-        text = str(node)
-        return isinstance(node, URIRef) and (text in iris or text.split("#", 1)[0] in iris)
-
-    for s, p, o in kast.graph:
-        if not (gone(s) or gone(o)):
-            g.add((s, p, o))
+    for t in public_triples(kast, hide):
+        g.add(t)
     return g
 
 

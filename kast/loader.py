@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from . import config
+from . import config, maturity
 from .build import Builder, Item
 from .readers import Message, Reader
 from .validate import load_shapes, shacl_messages
@@ -59,6 +59,7 @@ def load(data_dir: Path | str | None = None, ontology_dir: Path | str | None = N
     builder = Builder(graph, vocab)
     for entry in builder.register(reader.entries):
         builder.convert(entry)
+    maturity.convert(data_dir, reader, builder)   # data/groeimodellen/ (issue 13)
     messages += reader.messages + builder.messages
 
     if shacl:

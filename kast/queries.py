@@ -1,15 +1,19 @@
-"""Run the shipped SPARQL queries (queries/*.rq) against the kast's own graph, guarded.
+"""Run the shipped SPARQL queries (queries/*.rq) on the kast in Oxigraph, guarded.
 
-Only SELECT and ASK queries run, and never with SERVICE: rdflib would otherwise fetch remote data.
+Only SELECT and ASK queries run, never with SERVICE or an update (`kast.sparql.guard`). By default they
+run on an in-memory Oxigraph store of the whole graph (one named graph per file, the default graph their
+union), made once per loaded kast; `on=` takes another store: a pyoxigraph `Store` (such as one visibility
+level) or a `kast.sparql.remote.RemoteStore`.
 """
+import threading
+import weakref
 from pathlib import Path
 
-from rdflib import Literal
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.algebra import traverse
+import pyoxigraph as ox
 
 from . import config
 from .loader import Kast
+from .sparql import guard, store as sparql_store
 
 
 class QueryError(ValueError):
@@ -28,30 +32,38 @@ def query_path(name: str) -> Path:
     return matches[0]
 
 
-def _uses_service(algebra) -> bool:
-    found = []
-
-    def visit(node):
-        if getattr(node, "name", None) == "ServiceGraphPattern":
-            found.append(node)
-
-    traverse(algebra, visitPost=visit)
-    return bool(found)
-
-
-def prepare(kast: Kast, text: str):
+def prepare(kast: Kast, text: str) -> guard.Checked:
     try:
-        query = prepareQuery(text, base=kast.vocab.base)
-    except Exception as exc:  # pyparsing and rdflib raise many types for a malformed query
-        raise QueryError(f"de query is ongeldig: {str(exc).splitlines()[0]}") from None
-    if query.algebra.name not in ("SelectQuery", "AskQuery"):
+        checked = guard.check(text, kast.vocab.base, lambda iri: sparql_store.is_graph_iri(kast.vocab.base, iri))
+    except guard.Refused as exc:
+        raise QueryError(str(exc)) from None
+    if checked.form not in ("SELECT", "ASK"):
         raise QueryError("alleen SELECT- en ASK-queries zijn toegestaan")
-    if _uses_service(query.algebra):
-        raise QueryError("SERVICE is niet toegestaan: de kast bevraagt geen andere bronnen")
-    return query
+    return checked
 
 
-def run(kast: Kast, name_or_text: str, **bindings: str) -> list[dict[str, str]]:
+_stores: dict[int, ox.Store] = {}
+_stores_lock = threading.Lock()
+
+
+def embedded(kast: Kast) -> ox.Store:
+    """The in-memory store of everything in this kast (the curator's view), built once per kast."""
+    with _stores_lock:
+        found = _stores.get(id(kast))
+        if found is None:
+            found = _stores[id(kast)] = sparql_store.build(sparql_store.level_store_graphs(kast, "alles"))
+            weakref.finalize(kast, _stores.pop, id(kast), None)
+        return found
+
+
+def _sparql_term(kast: Kast, value: str) -> str:
+    iri = kast.iri(value)
+    if iri is not None:
+        return f"<{iri}>"
+    return str(ox.Literal(value))   # quoted and escaped as in N-Triples
+
+
+def run(kast: Kast, name_or_text: str, on=None, **bindings: str) -> list[dict[str, str]]:
     """Run a query (name of a shipped query, or query text); bind ids or literals by variable name.
 
     >>> from kast.loader import load
@@ -61,9 +73,41 @@ def run(kast: Kast, name_or_text: str, **bindings: str) -> list[dict[str, str]]:
     """
     is_text = "{" in name_or_text   # a name or path never holds a brace; every query does
     text = name_or_text if is_text else query_path(name_or_text).read_text(encoding="utf-8")
-    query = prepare(kast, text)
-    init = {var: kast.iri(value) or Literal(value) for var, value in bindings.items()}
-    result = kast.graph.query(query, initBindings=init)
-    if result.type == "ASK":
-        return [{"antwoord": str(bool(result.askAnswer)).lower()}]
-    return [{str(var): str(row[var]) for var in result.vars if row[var] is not None} for row in result]
+    checked = prepare(kast, text)
+    try:
+        text = guard.bind(text, {var: _sparql_term(kast, value) for var, value in bindings.items()})
+        if on is None or isinstance(on, ox.Store):
+            result = (on or embedded(kast)).query(text, base_iri=kast.vocab.base,
+                                                  use_default_graph_as_union=not checked.graphs)
+        else:
+            result = on.execute(text, checked.form, base=kast.vocab.base)
+        if checked.form == "ASK":
+            return [{"antwoord": str(bool(result)).lower()}]
+        names = [v.value for v in result.variables]
+        return [{name: row[name].value for name in names if row[name] is not None} for row in result]
+    except guard.Refused as exc:
+        raise QueryError(str(exc)) from None
+    except SyntaxError as exc:
+        raise QueryError(f"de query is ongeldig: {str(exc).splitlines()[0]}") from None
+
+
+def examples(kast: Kast) -> list[dict]:
+    """The shipped queries as examples for the query page: name, question (the first comment) and text,
+    with the example value of the comment (`-p var=id`) bound, so each runs as it is.
+
+    >>> from kast.loader import load
+    >>> found = {e["naam"]: e for e in examples(load(shacl=False))}
+    >>> found["cq06_regio_van_gemeente"]["vraag"][:30], "VALUES (?gemeente)" in found["cq06_regio_van_gemeente"]["query"]
+    ('In welke RIEC-regio en veiligh', True)
+    """
+    import re
+
+    out = []
+    for path in sorted(config.QUERIES.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        comments = " ".join(line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("#"))
+        title = re.sub(r"^CV\w+\.\s*", "", comments.split("?", 1)[0] + "?")
+        bound = dict(re.findall(r"-p (\w+)=([\w.-]+)", text))
+        out.append({"naam": path.stem, "vraag": title,
+                    "query": guard.bind(text, {v: _sparql_term(kast, value) for v, value in bound.items()})})
+    return out

@@ -67,16 +67,48 @@ cp "$NM/@fontsource-variable/noto-sans/files/noto-sans-latin-ext-wght-normal.wof
   ' "$NM/@fontsource-variable/noto-sans/index.css" | sed 's#url(./files/#url(./#'
 } > "$OUT/noto-sans/noto-sans.css"
 
+# Chart.js: the UMD build (one file, no dependencies) for the charts of the weerbaarheidsprofiel.
+copy chart.js/dist/chart.umd.min.js                    chart.js/chart.umd.min.js
+copy chart.js/LICENSE.md                               chart.js/LICENSE.md
+
 # vis-network: the standalone UMD build (no peer libraries needed) and its stylesheet.
 copy vis-network/standalone/umd/vis-network.min.js     vis-network/vis-network.min.js
 copy vis-network/styles/vis-network.min.css            vis-network/vis-network.min.css
 copy vis-network/LICENSE-APACHE-2.0                    vis-network/LICENSE-APACHE-2.0
 copy vis-network/LICENSE-MIT                           vis-network/LICENSE-MIT
 
+# @zazuko/yasgui: the SPARQL query page (/sparql). The UMD build bundles Yasqe, Yasr and CodeMirror.
+# The npm package ships no LICENSE file; its package.json says MIT, author Triply, contributors Zazuko:
+# the notice below records that with the standard MIT text.
+copy @zazuko/yasgui/build/yasgui.min.js                yasgui/yasgui.min.js
+copy @zazuko/yasgui/build/yasgui.min.css               yasgui/yasgui.min.css
+copy @zazuko/yasgui/package.json                       yasgui/package.json
+node -e '
+const p = require(process.argv[1]);
+if (p.license !== "MIT") { console.error("FOUT: licentie van @zazuko/yasgui is " + p.license); process.exit(1); }
+console.log(`${p.name} ${p.version}: MIT License (package.json: "license": "MIT")
+Copyright (c) Triply (${p.author}) and Zazuko GmbH; source: ${p.repository.url}
+
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software and
+associated documentation files (the "Software"), to deal in the Software without restriction, including
+without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the
+following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial
+portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT
+LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO
+EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER
+IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE
+USE OR OTHER DEALINGS IN THE SOFTWARE.`);
+' "$NM/@zazuko/yasgui/package.json" > "$OUT/yasgui/LICENSE.txt"
+
 # The CSS must load nothing from another host: no @import at all, and every url() is either
 # a data: URI or a relative file that is vendored next to it.
 fail=0
-for css in "$OUT"/utrecht/*.css "$OUT"/vis-network/*.css "$OUT"/noto-sans/*.css; do
+for css in "$OUT"/utrecht/*.css "$OUT"/vis-network/*.css "$OUT"/noto-sans/*.css "$OUT"/yasgui/*.css; do
   if grep -q '@import' "$css"; then echo "FOUT: @import in ${css#$OUT/}" >&2; fail=1; fi
   while IFS= read -r ref; do
     case "$ref" in

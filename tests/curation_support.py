@@ -18,6 +18,7 @@ def new_practice(**overrides) -> dict:
     fields = {
         "titel": "Bibob-toets bij vakantieparken in Assen",
         "soort": "best",
+        "aard": "lokale-praktijk",
         "samenvatting": "De gemeente Assen toetst exploitanten van vakantieparken met de Wet Bibob.",
         "zichtbaarheid": "openbaar",
         "actoren": ["gm0106"],

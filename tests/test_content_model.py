@@ -53,7 +53,7 @@ def test_nature_is_a_search_facet_and_shown_on_the_page(client):
     assert {"label": "valkuil", "gekozen": True} == {k: v for k, v in next(
         w for w in facet["waarden"] if w["waarde"] == "valkuil").items() if k in ("label", "gekozen")}
     page = client.get("/praktijken?aard=voornemen").get_data(as_text=True)
-    assert "praktijk: best practice · voornemen of afspraak" in page
+    assert "best practice · voornemen of afspraak" in page
     one = client.get("/praktijken/verouderde-apv-en-bibob-beleid").get_data(as_text=True)
     assert "worst practice: valkuil" in one
 

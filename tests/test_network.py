@@ -169,12 +169,24 @@ def test_peers_of_one_riec_with_a_shared_practice_weigh_more_than_unrelated_ones
     unrelated = peers_all.get_edge_data(almere, maastricht, default={"weight": 0})["weight"]
     same_region_only = peers_all["gm0014"]["gm0106"]   # Groningen and Assen: RIEC only, no practice
     assert shared["weight"] > same_region_only["weight"] > unrelated
-    assert same_region_only["reason"] == "zelfde RIEC-regio"
+    assert same_region_only["reason"].startswith("alleen zelfde RIEC-regio") and same_region_only["regionOnly"] == 1
+    assert same_region_only["weight"] < WEIGHTS["thema"] * 0.5   # context, weaker than one shared theme
+
+
+def test_most_connected_are_those_with_something_to_share(peers_all):
+    """Region is context: with all 342 municipalities, the best connected ones share practices, not
+    merely the largest RIEC region (before: Blaricum, Laren, Huizen)."""
+    from kast.network import metrics
+    from kast.network.peers import substantive
+    m = metrics(substantive(peers_all))
+    top = sorted(m.nodes.items(), key=lambda kv: -kv[1]["degree"])[:5]
+    assert all(peers_all.nodes[n]["practices"] for n, _ in top)
 
 
 def test_edge_weight_is_the_documented_sum(peers_all):
     spec = peers_all.graph["specificity"]
     e = peers_all["gm0106"]["gm1680"]
+    assert not e["regionOnly"]
     expected = (WEIGHTS["riec"] * e["sameRiec"] + WEIGHTS["provincie"] * e["sameProvince"]
                 + WEIGHTS["praktijk"] * sum(spec[p] for p in e["sharedPractices"])
                 + WEIGHTS["thema"] * sum(spec[t] for t in e["sharedThemes"])
@@ -306,3 +318,13 @@ def test_offline_html_escapes_labels_and_loads_nothing_from_elsewhere(kaart):
     assert not re.search(r"https?://", outside)    # only the library's licence notices name hosts
     data = json.loads(re.search(r'<script id="kaart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
     assert next(n for n in data["nodes"] if n["id"] == "vng")["title"].startswith(XSS)
+
+
+def test_no_two_proposed_groups_give_the_same_reason(peers_all, peers):
+    """A cluster split to keep groups small says so; groups of municipalities that share nothing yet say
+    that the region brought them together (a region is context, not a reason)."""
+    for G, size in ((peers, 6), (peers_all, 8)):
+        groups = meeting_groups(G, size)
+        assert len({g.reason for g in groups}) == len(groups) > 1
+    regional = [g for g in meeting_groups(peers_all, 8) if not any(g.shared.values())]
+    assert regional and all(g.reason.startswith("Nog geen gedeelde praktijk") for g in regional)

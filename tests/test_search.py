@@ -32,7 +32,7 @@ RELEVANCE = {
     "intimidatie raadslid": ["thema-intimidatie-en-bedreiging"],
     "vakantieparken": ["vitale-vakantieparken", "vakantieparken-multiproblematiek-integraal-aanpakken"],  # 002 §5.3
     "recreatiepark": ["fenomeen-vakantieparken"],
-    "Bibob": ["wet-bibob", "tipbevoegdheid-bibob"],
+    "Bibob": ["wet-bibob", "bibob-tipbevoegdheid-tussen-overheden"],   # practices take every other place
     "VOG": ["vog-kandidaat-wethouders", "vog-en-risicoanalyse-kandidaat-wethouders"],  # 001 §4.f
     "witwassen": ["fenomeen-witwassen"],
     "wietplantage": ["fenomeen-hennepteelt"],
@@ -234,3 +234,49 @@ def test_query_syntax_is_text_not_commands(opened, query):
     assert r.suggestion is None
     if "bibob" in query:
         assert "wet-bibob" in [h["id"] for h in r.results]
+
+
+# --------------------------------------------------------------------------- what others did (issue 12)
+
+def _kinds(opened, query, n=5):
+    r = search(query, limit=n, opened=opened)
+    return [(hit["id"], hit["kind"]) for hit in r.results], r
+
+
+def test_practices_get_their_due_in_the_ranking(opened):
+    """The kast is there for "what did others do": for "bedreiging wethouder" a practice comes second,
+    and practices take every other place while they are a fair answer."""
+    top, _ = _kinds(opened, "bedreiging wethouder")
+    assert top[1][1] == "praktijk" and sum(k == "praktijk" for _, k in top) >= 2
+
+
+@pytest.mark.parametrize("query, kind", [("wat ging mis bij bibob", "worst"), ("valkuilen", "worst"),
+                                          ("wat werkt", "best")])
+def test_question_words_ask_for_worst_or_best_practices(opened, query, kind):
+    """The words are hidden labels of the practice kinds in ontology/lijsten.ttl, not code."""
+    r = search(query, limit=5, opened=opened)
+    assert r.results
+    worst = {h["id"] for h in search("", facets={"praktijksoort": ["worst"]}, limit=1000, opened=opened).results}
+    wanted = (lambda i: i in worst) if kind == "worst" else (lambda i: i not in worst)
+    assert all(h["kind"] == "praktijk" and wanted(h["id"]) for h in r.results[:3]), [h["id"] for h in r.results]
+
+
+def test_only_question_words_list_that_kind(opened):
+    r = search("valkuilen", limit=100, opened=opened)
+    worst = search("", facets={"praktijksoort": ["worst"]}, limit=1, opened=opened)
+    assert r.total == worst.total > 0
+
+
+def test_how_to_begin_leads_to_a_starting_point(opened):
+    top, _ = _kinds(opened, "hoe begin ik met de aanpak van ondermijning", 4)
+    assert {"integrale-ondermijningsbeelden", "weerbaarheidsscan", "riec-quickscan-integriteitsbeleid"} <= {i for i, _ in top}
+
+
+def test_facets_count_only_the_kinds_they_apply_to(opened):
+    """Instruments and themes have no year or evidence level: they are no "niet ingevuld" there."""
+    r = search("bedreiging wethouder", limit=1, opened=opened)
+    practices = next(c["count"] for c in r.facets["soort"] if c["value"] == "praktijk")
+    for name in ("praktijksoort", "bewijsniveau"):
+        assert sum(c["count"] for c in r.facets[name]) == practices, name
+        assert not [c for c in r.facets[name] if c["value"] == "_geen"], name
+    assert sum(c["count"] for c in r.facets["jaar"] if c["value"] == "_geen") < practices

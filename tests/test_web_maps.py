@@ -10,13 +10,13 @@ import networkx as nx
 import pytest
 import yaml
 
-from kast.network import actor_map, focus, path
+from kast.network import NODE_TYPES, actor_map, focus, path
 from kast.network.visjs import STYLE
 from web import maps_cache, maps_data
 from web.maps_cache import State, state_of
 
 from .browser.xss_data import MARKER, PAYLOAD, PRACTICE_ID, make_data
-from .html_tools import Page
+from .html_tools import Page, params
 
 PAGES = ["/kaart", "/kaart/tabel", "/netwerk", "/netwerk/tabel", "/kaart?focus=riec-noord-nederland&diepte=2",
          "/kaart?van=ccv&naar=gm0106", "/kaart?soort=actor&soort=instrument&niveau=landelijk&zoek=riec",
@@ -80,8 +80,45 @@ def test_csp_allows_only_the_style_blocks_of_vis_network(client):
     assert policy.count("'sha256-") == 8    # vis-network's seven <style> blocks and the empty one it starts with
 
 
+def test_the_first_view_shows_organisations_and_folds_the_rest(client):
+    """/kaart without choices: the organisations and how they relate; the other kinds are clusters that
+    open the map with that kind, and a click on an organisation opens its surroundings."""
+    graph = page_data(get(client, "/kaart").get_data(as_text=True))["graaf"]
+    kinds = {n["group"] for n in graph["nodes"]}
+    assert kinds <= {"actor", "gemeente", "provincie", "waterschap", "cluster"} and "cluster" in kinds
+    assert 40 < len(graph["nodes"]) < 120
+    clusters = {n["label"]: graph["urls"][n["id"]] for n in graph["nodes"] if n["group"] == "cluster"}
+    instruments = next(url for label, url in clusters.items() if label.endswith(" instrumenten"))
+    assert params(instruments)["soort"] == ["actor", "instrument"]
+    assert graph["urls"]["vng"] == "/kaart?focus=vng"
+    vng = next(n for n in graph["nodes"] if n["id"] == "vng")
+    assert vng["label"] == "VNG" and vng["title"].startswith("Vereniging van Nederlandse Gemeenten")
+    assert "verbonden met" in vng["title"] and "instrument" in vng["title"]
+    opened = page_data(get(client, instruments).get_data(as_text=True))["graaf"]
+    assert {n["group"] for n in opened["nodes"]} == {"actor", "instrument"}
+
+
+def test_tooltips_name_regions_instead_of_ids(client):
+    graph = page_data(get(client, "/kaart?focus=gm0106").get_data(as_text=True))["graaf"]
+    assen = next(n for n in graph["nodes"] if n["id"] == "gm0106")
+    assert "provincie: Provincie Drenthe" in assen["title"] or "provincie: Drenthe" in assen["title"]
+    assert "RIEC-regio: RIEC Noord-Nederland" in assen["title"]
+    assert not any(re.search(r"\b(pv\d\d|gm\d{4}|id:)", n["title"]) for n in graph["nodes"])
+
+
+def test_focus_by_name_with_suggestions_as_links(client):
+    assert "Omgeving van Assen" in get(client, "/kaart?focus=gemeente%20Assen").get_data(as_text=True)
+    response = client.get("/kaart?focus=riec%20noord&diepte=2")
+    assert response.status_code == 404
+    doc = Page(response.get_data(as_text=True))
+    links = {" ".join(a.text.split()): a.get("href") for a in doc.find_all("a") if "focus=" in (a.get("href") or "")}
+    assert "RIEC Noord-Nederland" in links and "RIEC Noord-Holland" in links
+    assert params(links["RIEC Noord-Nederland"]) == {"focus": ["riec-noord-nederland"], "diepte": ["2"]}
+    assert "riec-noord-holland" not in " ".join(links)   # names, not ids, are shown
+
+
 def test_the_map_draws_from_precomputed_positions(client):
-    html = get(client, "/kaart").get_data(as_text=True)
+    html = get(client, "/kaart?soort=" + "&soort=".join(NODE_TYPES)).get_data(as_text=True)
     data = page_data(html)
     graph = data["graaf"]
     assert graph["options"]["physics"] is False
@@ -304,7 +341,7 @@ def test_openapi_describes_the_network_resources(client, app):
                   phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
         def check(case):
             # a free-text focus that names no node is a documented 404, not a failure
-            case.call_and_validate(excluded_checks=[negative_data_rejection, positive_data_acceptance])
+            case.call_and_validate(headers={"Accept-Encoding": "identity"}, excluded_checks=[negative_data_rejection, positive_data_acceptance])
         check()
 
 
@@ -363,7 +400,7 @@ def test_edge_cap_is_said_on_the_page(client, site, monkeypatch):
 def test_node_cap_keeps_the_best_connected_and_the_focus(client, site, monkeypatch):
     monkeypatch.setattr(site, "_netwerk_states", {"openbaar": State(site)})
     monkeypatch.setattr(maps_data, "MAX_NODES", 40)
-    html = get(client, "/kaart").get_data(as_text=True)
+    html = get(client, "/kaart?soort=" + "&soort=".join(NODE_TYPES)).get_data(as_text=True)
     assert re.search(r"Getekend: de 40 best verbonden van de \d+ knooppunten", html)
     assert "De tekstversie en de downloads bevatten alles." in html
     data = page_data(html)

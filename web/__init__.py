@@ -6,16 +6,19 @@
 Run it with `kast serve`, or with several worker processes:
 `gunicorn -w 2 'web:create_app()'`.
 """
+from pathlib import Path
+
 from flask import Flask
 
-from . import errors, security
+from . import assets, errors, security
 from .site import Site
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Config keys: KAST_DATA (data folder), KAST_INDEX (search index folder), KAST_BASE_IRI, KAST_VAR
     (runtime folder), KAST_DATABASE_URL (accounts database), KAST_COOKIE_SECURE, SECRET_KEY."""
-    app = Flask(__name__)
+    static = Path(__file__).parent / "static"
+    app = Flask(__name__, static_url_path=assets.static_url_path(static))   # versioned: see web/assets.py
     app.config.update(KAST_DATA=None, KAST_INDEX=None, KAST_BASE_IRI=None, KAST_CONTENT_REPO=None,
                       JSON_AS_ASCII=False)
     app.config.from_prefixed_env("KAST_FLASK")
@@ -28,11 +31,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
-    from . import account, api, auth, curation, curation_api, entities, linkeddata, maps, maps_api, pages, sso
+    from . import (account, api, auth, curation, curation_api, dcat, entities, linkeddata, maps, maps_api, pages,
+                   profiles, sparql, sso)
 
     # The site serves the published work tree of the content repository that curation writes to.
     app.config["KAST_DATA"] = app.config["KAST_CONTENT_REPO"] = str(curation.content_repository(app.config))
     site = app.extensions["kast"] = Site.for_config(app.config)
+
     from .templating import register as register_templating
 
     register_templating(app)
@@ -41,13 +46,17 @@ def create_app(config: dict | None = None) -> Flask:
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
     app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd
     app.register_blueprint(curation_api.bp)
+    profiles.register(app, site)          # /profielen and /api/v1/profielen (issue 13)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(linkeddata.bp)
     app.register_blueprint(maps.bp)       # /kaart and /netwerk (issue 5)
     app.register_blueprint(maps_api.bp)
+    app.register_blueprint(sparql.bp)     # /sparql (issue 14)
+    app.register_blueprint(dcat.bp)       # /dataset: DCAT-AP-NL, VoID (issue 14)
     app.register_blueprint(entities.bp)   # last: its routes are /<collection>/<id>
     errors.register(app)
     security.register(app)
+    assets.register(app)   # compression, versioned static files, favicon
     return app
 

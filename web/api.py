@@ -1,6 +1,8 @@
 """The JSON API, /api/v1, after the Dutch REST API Design Rules: plural Dutch resource names, no
 trailing slashes, an API-Version header, HAL-style _links for paging, errors as problem+json and the
 OpenAPI 3 document at /api/v1/openapi.json. Every HTML page has its twin here."""
+import re
+
 from flask import Blueprint, current_app, request, url_for
 
 from . import finder, openapi
@@ -8,6 +10,7 @@ from .dataset import dataset
 from .entities import Unknown, find, model
 from .errors import API_VERSION, json_response, problem
 from .kinds import BY_KIND, BY_NAME, COLLECTIONS, NAMES
+from .openapi import ID_PATTERN
 from .templating import with_query
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -122,6 +125,8 @@ def entity_body(m: dict) -> dict:
         contact = m["contact"]
         body["contact"] = {"organisatie": {"id": contact["organisatie"]["id"], "naam": contact["organisatie"]["label"]}
                            if contact["organisatie"] else None, "functie": contact["functie"]}
+    if m.get("groeimodel"):   # an ambition with a scale in the groeimodel (issue 13)
+        body["groeimodel"] = m["groeimodel"]
     body["_links"] = dict(item_links(m["collection"], m["id"]), iri={"href": m["iri"]})
     return body
 
@@ -135,6 +140,9 @@ def _citation(c: dict) -> dict:
 @bp.get("/<any(" + ", ".join(NAMES) + "):collection>/<item_id>")
 def item(collection: str, item_id: str):
     s = site()
+    if len(item_id) > 120 or not re.fullmatch(ID_PATTERN, item_id):
+        return problem(400, "Een id heeft kleine letters, cijfers, punten en koppeltekens (hooguit 120 tekens), "
+                            "bijvoorbeeld gm0106 of wet-bibob.")
     try:
         coll, found = find(s, collection, item_id)
     except Unknown as exc:

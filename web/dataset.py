@@ -61,7 +61,11 @@ def dataset(site) -> dict:
             {"formaat": fmt, "mediatype": mediatype.split(";")[0],
              "url": url_for("linkeddata.download", fmt=fmt, _external=False)}
             for fmt, (_, mediatype) in DUMP_FORMATS.items()
-        ] + [{"formaat": "openapi", "mediatype": "application/json", "url": url_for("api.openapi")}],
+        ] + [{"formaat": "openapi", "mediatype": "application/json", "url": url_for("api.openapi")},
+             {"formaat": "sparql", "mediatype": "application/sparql-query", "url": url_for("sparql.endpoint")},
+             {"formaat": "dcat-ap-nl-turtle", "mediatype": "text/turtle", "url": url_for("dcat.document_as", suffix="ttl")},
+             {"formaat": "dcat-ap-nl-jsonld", "mediatype": "application/ld+json",
+              "url": url_for("dcat.document_as", suffix="jsonld")}],
         "citeren": (f"Vereniging van Nederlandse Gemeenten, De Apothekerskast: kennisgraaf aanpak ondermijning"
                     f"{', versie van ' + today if today else ''}. {site.base}"),
         "bronnen": sources(site),

@@ -3,8 +3,11 @@ from flask import Blueprint, current_app, redirect, render_template, url_for
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, OWL
 
+from kast.contact import contact_route
 from kast.describe import label, sources_of
+from kast.nearby import nearby, region_index
 from kast.links import fields, links
+from kast.maturity import scale_view
 from kast.search import similar
 from kast.search.engine import SearchError
 
@@ -76,6 +79,11 @@ def model(site, item_id: str) -> dict:
         "file": item.entry.file,
         "more": {key: url_for(f"pages.{page}", **{facet: item_id}) for key, (page, facet) in MORE.items()},
     }
+    m["contactRoute"] = contact_route(kast, item_id, site.hidden)   # "wie kan ik bellen": organisations only
+    if item.kind == "gemeente":
+        # computed once per set of hidden practices (the same for every reader of a level)
+        index = site.cached(f"regio-index:{hash(frozenset(site.hidden))}", lambda: region_index(kast, site.hidden))
+        m["nearby"] = nearby(kast, index, item_id)
     if item.kind == "praktijk":
         worst = (item.iri, kast.vocab.kast.practiceKind, kast.vocab.concept("praktijksoort", "worst")) in kast.graph
         headings = dict(PRACTICE_SECTIONS, werkingsmechanisme="Waarom het misging" if worst else "Waarom het werkt")
@@ -93,6 +101,8 @@ def model(site, item_id: str) -> dict:
         }
         m["kindLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "soort"), "praktijk")
         m["natureLabel"] = next((f.values[0]["waarde"] for f in own if f.key == "aard"), None)
+    if item.kind == "ambitie":   # the groeimodel of the weerbaarheidsprofiel (issue 13), when the ambition has one
+        m["groeimodel"] = scale_view(kast, item_id)
     if item.kind == "bron":
         m["sections"] = [{"id": str(kast.graph.value(s, DCTERMS.identifier)), "title": label(kast, s)}
                          for s in kast.graph.objects(item.iri, DCTERMS.hasPart)]
@@ -103,6 +113,9 @@ def model(site, item_id: str) -> dict:
 @bp.get("/<any(" + ", ".join(NAMES) + "):collection>/<item_id>")
 def show(collection: str, item_id: str):
     site = current_app.extensions["kast"]
+    if item_id not in site.kast.items and site.public(item_id.lower()):
+        # ids are lower case; CBS and TOOI write GM0106
+        return redirect(url_for("entities.show", collection=collection, item_id=item_id.lower()), 301)
     item = site.kast.items.get(item_id)
     if item is not None and site.public(item_id) and BY_KIND[item.kind].name != collection:
         # one URL per thing: /actoren/gm0106 → /gemeenten/gm0106

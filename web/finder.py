@@ -2,16 +2,19 @@
 or the graph listing, and return one plain dict that a template or the JSON API renders.
 
 Every state is in the URL: q, pagina, paginagrootte, sorteer, and each facet as its own repeated
-parameter (thema=a&thema=b). Anything else in the query string is taken as a facet, and an unknown
-facet gets a clear Dutch message instead of being ignored.
+parameter (thema=a&thema=b). Anything else in the query string is taken as a facet. The API answers an
+unknown facet with a clear Dutch message; the HTML pages ignore it, so a link with `utm_source` or
+`fbclid` from a newsletter or a social network still opens the page.
 """
 import re
 from dataclasses import dataclass, field
 
+from rdflib.namespace import DCTERMS, PROV
+
 from kast.browse import BrowseError, listing
 from kast.describe import label, practice_type
 from kast.search import search
-from kast.search.documents import NOT_SET
+from kast.search.documents import FACETS, NOT_SET
 from kast.search.engine import SearchError
 
 from .kinds import BY_KIND, SORTS, Collection, facet_label
@@ -65,8 +68,18 @@ def _int(args, name: str, default: int, highest: int) -> int:
     return int(raw)
 
 
-def parse(args, default_size: int = 10) -> Query:
-    """A query from request.args (a MultiDict); raises BadRequest with a Dutch message."""
+def known_facets(collection: Collection | None) -> tuple[str, ...]:
+    """The filters a page understands: the search index's facets, or those of a graph listing."""
+    if collection is not None and collection.search_kind is None:
+        return collection.facets
+    return FACETS
+
+
+def parse(args, default_size: int = 10, known: tuple[str, ...] | None = None) -> Query:
+    """A query from request.args (a MultiDict); raises BadRequest with a Dutch message.
+
+    With `known` (the HTML pages), parameters that are no filter of the page are ignored instead of
+    reported, so tracking parameters added by mail programs and social networks do no harm."""
     q = " ".join((args.get("q") or "").split())
     if len(q) > 500:
         raise BadRequest("de zoekvraag is langer dan 500 tekens; maak hem korter")
@@ -75,7 +88,7 @@ def parse(args, default_size: int = 10) -> Query:
         raise BadRequest(f"onbekende sortering '{sort}'; kies uit: {', '.join(SORTS)}")
     facets: dict[str, list[str]] = {}
     for name in args:
-        if name in RESERVED:
+        if name in RESERVED or (known is not None and name not in known):
             continue
         values = []
         for v in args.getlist(name):
@@ -137,6 +150,33 @@ def run(site, query: Query, collection: Collection | None = None) -> dict:
         "suggestion": found["suggestion"], "expanded": found["expanded"], "stale": found["stale"],
         "message": found["message"], "sortable": not graph_listing,
     }
+
+
+def describe_results(kast, results: list[dict]) -> None:
+    """What a result says at a glance on a page: best or worst practice, and where it happened (the
+    places a practice names; for an organisation its province)."""
+    k = kast.vocab.kast
+    for r in results:
+        item = kast.items.get(r["id"])
+        if item is None:
+            continue
+        if r["kind"] == "praktijk":
+            kind = kast.graph.value(item.iri, k.practiceKind)
+            notation = str(kind).rstrip("/").rsplit("/", 1)[-1] if kind is not None else ""
+            r["practiceKind"] = notation if notation in ("best", "worst") else None
+            r["practiceKindLabel"] = label(kast, kind) if kind is not None else "praktijk"
+            places = sorted({label(kast, p) for p in kast.graph.objects(item.iri, DCTERMS.spatial)}, key=str.casefold)
+            if not places:   # a practice of national or regional organisations: who did it
+                places = sorted({label(kast, a) for a in kast.graph.objects(item.iri, PROV.wasAssociatedWith)},
+                                key=str.casefold)
+                r["whereLabel"] = "Door"
+            else:
+                r["whereLabel"] = "In"
+            r["where"] = (", ".join(places[:3]) + (f" en {len(places) - 3} meer" if len(places) > 3 else "")) \
+                if places else None
+        else:
+            province = kast.graph.value(item.iri, k.province)
+            r["where"] = label(kast, province) if province is not None else None
 
 
 def value_label(kast, value: str) -> str:

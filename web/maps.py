@@ -16,11 +16,13 @@ from functools import lru_cache
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from kast.network import (NODE_TYPES, WEIGHTS, edges_csv, groups_csv, nodes_csv, offline_html, safe_json,
-                          to_gexf, to_graphml)
+                          substantive, to_gexf, to_graphml)
+from kast.network.overview import ORGANISATIONS
 from kast.network.visjs import VIS_JS
 
 from . import maps_cache as cache
 from . import maps_data as data
+from .maps_groups import group_style, with_groups
 from .kinds import BY_KIND
 from .security import CSP
 from .templating import with_query
@@ -78,11 +80,20 @@ def node_urls(G, key: tuple) -> dict:
     return state().get(("urls",) + key, build, lambda urls: len(urls) // 10 + 1)
 
 
-def page_json(key: tuple, vis: dict, G, highlight: dict | None) -> str:
+def page_json(key: tuple, vis: dict, G, highlight: dict | None, urls: dict | None = None) -> str:
     """The JSON block kaart.js draws from; the large part is serialised once per view."""
     graph = state().get(("json",) + key, lambda: safe_json(
-        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"], "urls": node_urls(G, key)}), cache.text_weight)
+        {"nodes": vis["nodes"], "edges": vis["edges"], "options": vis["options"],
+         "urls": urls if urls is not None else node_urls(G, key)}), cache.text_weight)
     return '{"graaf": ' + graph + ', "nadruk": ' + safe_json(highlight or {}) + "}"
+
+
+def overview_urls(view) -> dict:
+    """In the first view a click opens: an organisation's surroundings, a cluster's kind on the map."""
+    urls = {n: url_for("netwerk.actorenkaart", focus=n) for n in view.G}
+    for cluster, types in view.vis.get("opens", {}).items():
+        urls[cluster] = with_query(url_for("netwerk.actorenkaart"), [("soort", t) for t in types])
+    return urls
 
 
 def describe(vis: dict, what: str, table: str) -> str:
@@ -110,25 +121,39 @@ def download(body, ext: str, name: str):
 
 # --------------------------------------------------------------------------- actor map
 
-def _map_request(args):
-    """(view, error message, status): a view, or why there is none."""
+def _map_request(args, first_view: bool = False):
+    """(view, error message, status): a view, or why there is none. An unknown node's suggestions are
+    kept in `request_suggestions` for the error box."""
     st = state()
     try:
-        q = data.parse_map(args, st)
+        q = data.parse_map(args, st, first_view)
         return data.map_view(st, q), None, 200
     except data.BadParameter as error:
         return None, str(error), 400
     except data.NotFound as error:
+        request.environ["kast.suggestions"] = suggestion_links(error)
         return None, str(error), 404
+
+
+def suggestion_links(error) -> list[dict]:
+    """Links to the same view with the node the user probably meant, by name."""
+    parameter = getattr(error, "parameter", None)
+    if not parameter:
+        return []
+    keep = [(k, v) for k, v in request.args.items(multi=True) if k not in (parameter, "pagina")]
+    return [{"href": with_query(request.path, keep + [(parameter, node)]), "label": name}
+            for node, name in error.suggestions]
 
 
 def _map_context(view) -> dict:
     st = state()
     args = request.args
     pairs = view.query.pairs() if view else list(args.items(multi=True))
+    shown = set(ORGANISATIONS) if view and view.query.overview else set(NODE_TYPES)
     context = dict(
         args=args, view=view, options=data.map_options(st), node_types=NODE_TYPES, levels=LEVEL_NAMES,
-        chosen_types=set(args.getlist("soort")) or set(NODE_TYPES), chosen_levels=set(args.getlist("niveau")),
+        chosen_types=set(args.getlist("soort")) or shown, chosen_levels=set(args.getlist("niveau")),
+        suggestions=request.environ.get("kast.suggestions", []),
         table_url=with_query(url_for("netwerk.kaart_tabel"), pairs),
         alternate=with_query(url_for("netwerk_api.kaart"), pairs),
         actors=[(n, d["label"]) for n, d in cache.base_map(st).nodes(data=True) if d["kind"] == "actor"])
@@ -141,11 +166,12 @@ def _map_context(view) -> dict:
 
 @bp.get("/kaart")
 def actorenkaart():
-    view, error, status = _map_request(request.args)
+    view, error, status = _map_request(request.args, first_view=True)
     context = _map_context(view)
     if view:
+        urls = overview_urls(view) if view.query.overview else None
         context.update(
-            data_json=page_json(("kaart",) + view.key, view.vis, view.drawn, view.highlight),
+            data_json=page_json(("kaart",) + view.key, view.vis, view.drawn, view.highlight, urls),
             metrics=state().metrics(("kaart",) + view.key, view.G),
             description=describe(view.vis, "Actorenkaart", context["table_url"]))
     return render("kaart.html", status, error=error, **context)
@@ -213,6 +239,7 @@ def _peer_context(view) -> dict:
     args = request.args
     pairs = view.query.pairs() if view else list(args.items(multi=True))
     context = dict(args=args, view=view, options=data.peer_options(state()), weights=WEIGHTS,
+                   alone_text="nog niets met een andere gemeente gedeeld (een gedeelde regio telt hier niet mee)",
                    table_url=with_query(url_for("netwerk.netwerk_tabel"), pairs),
                    alternate=with_query(url_for("netwerk_api.netwerk"), pairs))
     if view:
@@ -227,12 +254,19 @@ def gemeenten():
     view, error, status = _peer_request(request.args)
     context = _peer_context(view)
     if view:
-        vis = data.with_groups(view.vis, view.groups)
         key = ("peers",) + view.key + ((view.query.size,) if view.groups else ())
+        vis = state().get(("gegroepeerd",) + key, lambda: with_groups(view.vis, view.groups, view.drawn),
+                          lambda v: len(v["nodes"]) + len(v["edges"])) if view.groups else view.vis
         context.update(data_json=page_json(key, vis, view.drawn, None),
-                       metrics=state().metrics(("peers",) + view.key, view.G),
+                       metrics=peer_metrics(view),
+                       group_style=group_style,
                        description=describe(vis, "Netwerk van gemeenten", context["table_url"]))
     return render("netwerk.html", status, error=error, **context)
+
+
+def peer_metrics(view):
+    """Who is most connected counts what municipalities share, not the region they merely lie in."""
+    return state().metrics(("peers", "inhoud") + view.key, substantive(view.G))
 
 
 @bp.get("/netwerk/tabel")
@@ -241,7 +275,7 @@ def netwerk_tabel():
     context = _peer_context(view)
     if view:
         edges = state().get(("peerrijen",) + view.key, lambda: data.peer_edges(view.G), cache.rows_weight)
-        context.update(paging(edges, view.query.pairs()), metrics=state().metrics(("peers",) + view.key, view.G))
+        context.update(paging(edges, view.query.pairs()), metrics=peer_metrics(view))
     return render("netwerk_tabel.html", status, error=error, **context)
 
 
@@ -273,6 +307,6 @@ def netwerk_export(formaat: str):
             for m in g.members:
                 if m in G:
                     G.nodes[m]["groep"] = g.number
-        vis, key, extra = data.with_groups(vis, view.groups), key + (view.query.size,), groups_section(view)
+        vis, key, extra = with_groups(vis, view.groups), key + (view.query.size,), groups_section(view)
     return download(export(G, vis, formaat, "Netwerk van gemeenten", key, extra), formaat,
                     filename("netwerk-van-gemeenten", formaat))

@@ -3,10 +3,13 @@ with the same parameters as /kaart and /netwerk. Errors are application/problem+
 message of kast.network (unknown node or no path: 404; a wrong parameter value: 400)."""
 from flask import Blueprint, request, url_for
 
+from kast.network import substantive
+
 from . import maps_data as data
 from .errors import API_VERSION, json_response, problem
 from .kinds import BY_KIND
 from .maps import EXPORTS, state
+from .maps_groups import with_groups
 from .templating import with_query
 
 bp = Blueprint("netwerk_api", __name__, url_prefix="/api/v1")
@@ -110,7 +113,7 @@ def netwerk():
             "filters": {"thema": q.theme, "regio": q.region, "instrument": q.instrument, "alle": q.everyone,
                         "grootte": q.size},
             "gewichten": dict(view.base.graph.get("weights", {}))}
-    body.update(_graph(data.with_groups(view.vis, view.groups), G))
+    body.update(_graph(with_groups(view.vis, view.groups), G))
     labels = view.base.graph.get("labels", {})
     for edge in body["verbindingen"]:
         d = G.edges[edge["van"], edge["naar"]]
@@ -120,7 +123,7 @@ def netwerk():
                               ("themas", "sharedThemes"))}, zelfdeRiec=bool(d.get("sameRiec")),
             zelfdeProvincie=bool(d.get("sameProvince")))
     body["groepen"] = None if view.groups is None else _groups(view)
-    body["netwerkmaten"] = _metrics(state().metrics(("peers",) + view.key, G))
+    body["netwerkmaten"] = _metrics(state().metrics(("peers", "inhoud") + view.key, substantive(G)))
     body["_links"] = _view_links(q.pairs(), "netwerk_api.netwerk", "netwerk.gemeenten", "netwerk.netwerk_tabel",
                                  "netwerk.netwerk_export")
     return json_response(body)
@@ -159,7 +162,9 @@ def openapi_paths() -> dict:
     maps, peers_ = data.map_options(state()), data.peer_options(state())
     ids = lambda options: {"type": "string", "enum": list(options)}  # noqa: E731
     problem_ = {"content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Probleem"}}}}
-    ok = lambda text: {"description": text, "content": {"application/json": {"schema": {"type": "object"}}}}  # noqa: E731
+    version_header = {"API-Version": {"description": "Versie van de API (semver)", "schema": {"type": "string"}}}
+    ok = lambda text: {"description": text, "headers": version_header,  # noqa: E731
+                       "content": {"application/json": {"schema": {"type": "object"}}}}
     peers = [_param("thema", "Id van een thema of ambitie", ids(peers_["theme"])),
              _param("regio", "Id van een provincie of RIEC-regio", ids(peers_["region"])),
              _param("instrument", "Id van een instrument", ids(peers_["instrument"])),

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from rdflib.namespace import SKOS
 
-from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, path, resolve_node,
-                          search_nodes, select_peers, text_rows, vis_data)
+from kast.network import (NODE_TYPES, NetworkError, filter_map, focus, meeting_groups, overview, path,
+                          resolve_node, search_nodes, select_peers, text_rows, vis_data)
+from kast.network.names import by_words, close_names
 
 from .maps_cache import SEED, State, base_map, base_peers, graph_weight, rows_weight
 
@@ -23,7 +24,12 @@ class BadParameter(ValueError):
 
 
 class NotFound(LookupError):
-    """A node that is not in the map, or no path between two nodes (404)."""
+    """A node that is not in the map, or no path between two nodes (404); `suggestions` are
+    [(id, name)] of nodes the user may have meant, shown as links."""
+
+    def __init__(self, message: str, suggestions: list | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
 
 
 # --------------------------------------------------------------------------- parameters
@@ -62,6 +68,7 @@ class MapQuery:
     source: str | None = None
     target: str | None = None
     search: str | None = None
+    overview: bool = False     # the first view: organisations only, the rest folded (kast.network.overview)
 
     def filter_key(self) -> tuple:
         return (self.types, self.theme, self.instrument, self.region, self.levels)
@@ -91,7 +98,12 @@ def map_options(state: State) -> dict:
     return state.get(("opties", "kaart"), build)
 
 
-def parse_map(args, state: State) -> MapQuery:
+MAP_PARAMETERS = ("soort", "thema", "instrument", "regio", "niveau", "focus", "van", "naar", "zoek")
+
+
+def parse_map(args, state: State, first_view: bool = False) -> MapQuery:
+    """The map a request asks for. With `first_view` (the drawing page), a request that chooses nothing
+    gets the overview; the text version and the exports keep the whole map."""
     options = map_options(state)
     types = tuple(sorted({t for t in args.getlist("soort") if t}))
     for t in types:
@@ -109,7 +121,8 @@ def parse_map(args, state: State) -> MapQuery:
         instrument=_choice(_text(args, "instrument"), options["instrument"], "instrument"),
         region=_choice(_text(args, "regio"), options["region"], "regio"),
         levels=levels if levels and set(levels) != set(LEVELS) else None,
-        focus=_text(args, "focus"), depth=depth, source=source, target=target, search=_text(args, "zoek"))
+        focus=_text(args, "focus"), depth=depth, source=source, target=target, search=_text(args, "zoek"),
+        overview=first_view and not any((args.get(name) or "").strip() for name in MAP_PARAMETERS))
 
 
 @dataclass(frozen=True)
@@ -163,15 +176,34 @@ def parse_peers(args, state: State, size_default=None) -> PeerQuery:
 # --------------------------------------------------------------------------- the actor map
 
 def pick(G, text: str):
-    """A node by id or name (resolve_node), or else by an exact other name such as 'VNG'."""
+    """A node by id or name (resolve_node), or else by an exact other name such as 'VNG', or else the one
+    node whose name, other names and kind hold every word typed ("gemeente Assen", "riec noord-nederland").
+    When that is not one node, NotFound suggests the nearest by name."""
     try:
         return resolve_node(G, text)
-    except NetworkError as error:
-        hits = search_nodes(G, text, limit=2)
-        exact = [h for h in hits if text.casefold() in (a.casefold() for a in G.nodes[h].get("aliases") or ())]
-        if len(exact) == 1:
-            return exact[0]
-        raise NotFound(str(error)) from None
+    except NetworkError:
+        pass
+    hits = search_nodes(G, text, limit=2)
+    exact = [h for h in hits if text.casefold() in (a.casefold() for a in G.nodes[h].get("aliases") or ())]
+    if len(exact) == 1:
+        return exact[0]
+    candidates = by_words(G, text)
+    if len(candidates) == 1:
+        return candidates[0]
+    suggestions = candidates or search_nodes(G, text, limit=8) or close_names(G, text)
+    names = [(n, G.nodes[n].get("label", n)) for n in suggestions[:8]]
+    message = f"Onbekend knooppunt '{text}': dat id of die naam staat niet in deze kaart."
+    if names:
+        message += " Bedoelde u een van deze?" if len(names) > 1 else " Bedoelde u dit?"
+    raise NotFound(message, names)
+
+
+def _pick(G, text: str, parameter: str):
+    try:
+        return pick(G, text)
+    except NotFound as error:
+        error.parameter = parameter   # the suggestions replace this parameter
+        raise
 
 
 @dataclass
@@ -200,12 +232,26 @@ def filtered_map(state: State, q: MapQuery):
     return state.get(("gefilterd",) + q.filter_key(), build, graph_weight)
 
 
+def overview_view(state: State, q: MapQuery, title: str) -> MapView:
+    """The first view: organisations and their relations, the other kinds folded into clusters."""
+    def build():
+        H, opens = overview(base_map(state))
+        organisations = H.subgraph([n for n in H if n not in opens]).copy()
+        vis = vis_data(H, seed=SEED, title=title, max_edges=MAX_EDGES)
+        vis["opens"] = {c: list(types) for c, types in opens.items()}
+        return organisations, H, vis
+    G, drawn, vis = state.get(("overzicht",), build, lambda entry: graph_weight(entry[1]))
+    return MapView(q, G, vis, ("overzicht",), drawn, highlight={"nodes": [], "edges": [], "fit": False})
+
+
 def map_view(state: State, q: MapQuery, title: str = "Actorenkaart") -> MapView:
+    if q.overview:
+        return overview_view(state, q, title)
     F = filtered_map(state, q)
-    centre = pick(F, q.focus) if q.focus else None
+    centre = _pick(F, q.focus, "focus") if q.focus else None
     steps = None
     if q.source:
-        a, b = pick(F, q.source), pick(F, q.target)
+        a, b = _pick(F, q.source, "van"), _pick(F, q.target, "naar")
         try:
             steps = state.get(("pad",) + q.filter_key() + (a, b), lambda: path(F, a, b))
         except NetworkError as error:
@@ -248,7 +294,8 @@ def highlight(vis: dict, nodes: list, steps: list, found: list) -> dict:
     pairs = {frozenset((s.source, s.target)) for s in steps}
     ids = list(dict.fromkeys(list(nodes) + [s.source for s in steps] + [s.target for s in steps] + list(found)))
     edges = [e["id"] for e in vis["edges"] if frozenset((e["from"], e["to"])) in pairs] if pairs else []
-    return {"nodes": [str(n) for n in ids], "edges": edges, "fit": bool(steps or found)}
+    return {"nodes": [str(n) for n in ids], "edges": edges, "fit": bool(steps or found),
+            "pad": bool(steps)}   # a path: fade everything else
 
 
 def top_nodes(m, n: int = 10) -> list:
@@ -304,21 +351,15 @@ def shared_names(G, data: dict, limit: int | None = 3) -> list[tuple[str, list[s
 
 
 def explain_edges(G, vis: dict) -> None:
-    """Edge tooltips (plain text) that say why two municipalities are linked and how strongly."""
+    """Edge tooltips (plain text) that say why two municipalities are linked and how strongly; a link
+    that is only a shared region is drawn light and dashed (context, not a reason)."""
     for edge in vis["edges"]:
         data = G.edges[edge["from"], edge["to"]]
+        if data.get("regionOnly"):
+            edge.update(dashes=True, color={"color": "#c8c8c8"})
         lines = [edge["title"], f"gewicht {data.get('weight', 0):g}".replace(".", ",")]
         lines += [f"gedeelde {title}: {', '.join(names)}" for title, names in shared_names(G, data)]
         edge["title"] = "\n".join(lines)
-
-
-def with_groups(vis: dict, groups: list | None) -> dict:
-    """vis data whose node tooltips also name the proposed group (a copy; the cache stays clean)."""
-    if not groups:
-        return vis
-    number = {m: g.number for g in groups for m in g.members}
-    nodes = [dict(n, title=n["title"] + f"\ngroep {number[n['id']]}") if n["id"] in number else n for n in vis["nodes"]]
-    return dict(vis, nodes=nodes)
 
 
 def peer_edges(G) -> list[dict]:

@@ -8,6 +8,8 @@ from .finder import MAX_PAGE, MAX_SIZE, MAX_VALUE_LENGTH, MAX_VALUES
 from .kinds import COLLECTIONS, SORTS, facet_label
 
 ID_PATTERN = "^[a-z0-9][a-z0-9.-]*$"
+# The organisation that keeps the kast, with its general (never a personal) address.
+CONTACT = {"name": "VNG, De Apothekerskast", "url": "https://vng.nl", "email": "info@vng.nl"}
 
 
 def _ref(name: str) -> dict:
@@ -22,8 +24,12 @@ STRING, INT, BOOL = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
 HREF = {"type": "object", "required": ["href"], "properties": {"href": STRING}}
 
 
-def _obj(required: list[str], **props) -> dict:
-    return {"type": "object", "required": required, "properties": props}
+def _obj(required: list[str] | None, **props) -> dict:
+    """An object schema; `required` None when no property is (OpenAPI forbids an empty list)."""
+    schema = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def _array(items: dict) -> dict:
@@ -69,7 +75,9 @@ SCHEMAS = {
         ["id", "type", "naam", "iri", "velden", "relaties", "bronnen", "vergelijkbaar", "_links"],
         id=STRING, type=STRING, naam=STRING, iri=STRING, velden=_array(_ref("Veld")), relaties=_array(_ref("Relatie")),
         bronnen=_array(_ref("Bronvermelding")), vergelijkbaar=_array(_ref("Vergelijkbaar")), zelfdeAls=_array(STRING),
-        contact=_obj([], organisatie=_nullable(_obj(["id", "naam"], id=STRING, naam=STRING)), functie=_nullable(STRING)),
+        contact=_obj(None, organisatie=_nullable(_obj(["id", "naam"], id=STRING, naam=STRING)), functie=_nullable(STRING)),
+        groeimodel={"type": "object", "description": "alleen bij een ambitie met een schaal in het groeimodel: "
+                                                     "niveaus, voor wie zij geldt en bronnen"},
         _links=_ref("Links")),
     "Account": _obj(["gebruikersnaam", "naam", "organisatie", "organisatieNaam", "rol", "actief"],
                     gebruikersnaam=STRING, naam=STRING, organisatie={"type": "string", "description": "id in de kast"},
@@ -156,22 +164,30 @@ def document(site) -> dict:
             "parameters": [{"name": "id", "in": "path", "required": True,
                             "schema": {"type": "string", "pattern": ID_PATTERN, "maxLength": 120}}],
             "responses": {"200": _response(f"Eén {c.singular} met velden, relaties in beide richtingen en bronnen",
-                                           "Entiteit"), "404": PROBLEM_404}}}
+                                           "Entiteit"), "400": PROBLEM_400, "404": PROBLEM_404}}}
     from .maps_api import openapi_paths   # the network views (issue 5)
     paths.update(openapi_paths())
     from .curation_api import openapi as curation_paths   # the curation workflow (issue 10)
     schemas = dict(SCHEMAS)
     curation_paths(paths, schemas)
+    from .profiles_openapi import openapi_paths as profile_paths   # the weerbaarheidsprofiel (issue 13)
+    profile_doc, profile_schemas = profile_paths()
+    paths.update(profile_doc)
+    schemas.update(profile_schemas)
     return {
         "openapi": "3.0.3",
         "info": {"title": "De Apothekerskast API", "version": API_VERSION,
                  "description": "Lezen uit de kennisgraaf van de aanpak van ondermijning: praktijken, instrumenten, "
                                 "actoren, thema's, ambities, gemeenten en hun bronnen. Volgt de REST API Design "
                                 "Rules (NL API Strategie). Fouten zijn application/problem+json.",
-                 "contact": {"name": "VNG", "url": "https://vng.nl"},
+                 "contact": CONTACT,
                  "license": {"name": "EUPL-1.2"}},
         "servers": [{"url": "/api/v1"}],
-        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}],
+        # The SPARQL endpoint lives outside /api/v1 and follows the SPARQL 1.1 Protocol; it describes itself
+        # (SPARQL Service Description, DCAT-AP-NL) rather than in this document.
+        "externalDocs": {"description": "SPARQL-eindpunt (SPARQL 1.1-protocol, alleen lezen) en de DCAT-AP-NL-"
+                                        "beschrijving van de dataset (/dataset)", "url": "/sparql"},
+        "tags": [{"name": "algemeen"}, {"name": "zoeken"}] + [{"name": c.name} for c in COLLECTIONS] + [{"name": "netwerken"}, {"name": "profielen"}],
         "paths": paths,
         "security": OPTIONAL_AUTH,
         "components": {"schemas": schemas, "securitySchemes": SECURITY_SCHEMES},

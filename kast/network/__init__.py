@@ -18,12 +18,14 @@ from .export import edges_csv, exportable, nodes_csv, text_rows, to_gexf, to_gra
 from .groups import Group, groups_csv, meeting_groups
 from .layout import positions
 from .metrics import Metrics, metrics
+from .overview import overview
 from .peers import WEIGHTS, peer_network, select_peers
 from .visjs import offline_html, safe_json, vis_data
+from .peers import substantive
 
 __all__ = [
     "NODE_TYPES", "WEIGHTS", "Group", "Metrics", "NetworkError", "Step", "actor_map", "edges_csv", "exportable",
-    "filter_map", "focus", "groups_csv", "meeting_groups", "metrics", "nodes_csv", "offline_html", "path",
+    "filter_map", "focus", "groups_csv", "meeting_groups", "metrics", "nodes_csv", "offline_html", "overview", "path", "substantive",
     "peer_network", "positions", "resolve_node", "safe_json", "search_nodes", "select_peers", "text_rows",
     "to_gexf", "to_graphml", "vis_data",
 ]

@@ -175,6 +175,9 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
             G.add_edge(source, target, key=key, predicate=key, relation=relation)
     if municipalities == "linked":   # reference organisations (provinces, water boards …) with no edge at all
         G.remove_nodes_from([n for n, d in G.nodes(data=True) if d["type"] in REFERENCE_KINDS and not G.degree(n)])
+    # names of the provinces and RIEC regions nodes name, for tooltips (not every one is a node of the map)
+    regions = {v for _, d in G.nodes(data=True) for v in (d.get("province"), d.get("riec")) if v}
+    G.graph["labels"] = {r: str(_one(facts, SKOS.prefLabel, kast.iri(r)) or r) for r in sorted(regions) if r in kast.items}
     _spread_context(G)
     return G
 

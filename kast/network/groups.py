@@ -91,7 +91,35 @@ def meeting_groups(G: nx.Graph, size: int, seed: int = 42, theme=None, region=No
     for number, group in enumerate(made, 1):
         group.number = number
         group.note = H.graph.get("note", "")
+    _distinguish(H, made, size)
     return made
+
+
+def _distinguish(H, groups: list[Group], size: int) -> None:
+    """Groups with word for word the same reason (one cluster split to keep groups small) say so, and
+    name their own strongest pair, so that no two proposals read alike."""
+    seen: dict[str, list[int]] = {}
+    for group in groups:
+        earlier = seen.setdefault(group.reason, [])
+        base = group.reason
+        if earlier:
+            numbers = " en ".join(", ".join(map(str, earlier)).rsplit(", ", 1))
+            extra = (f" Deelt hetzelfde als groep {numbers}; apart gezet om de groepen ongeveer {size} groot te "
+                     "houden.")
+            pair = _strongest_pair(H, group.members)
+            if pair:
+                extra += f" Het sterkst verbonden hier: {pair}."
+            group.reason = base + extra
+        earlier.append(group.number)
+
+
+def _strongest_pair(H, members: list) -> str:
+    inside = [(d.get("weight", 0.0), u, v) for u, v, d in H.subgraph(members).edges(data=True) if not d.get("regionOnly")]
+    if not inside:
+        return ""
+    _, u, v = max(inside, key=lambda t: (t[0], -members.index(t[1]) - members.index(t[2])))
+    a, b = sorted((H.nodes[u].get("label", u), H.nodes[v].get("label", v)))
+    return f"{a} en {b}"
 
 
 def _chunk(H, nodes: list, n: int) -> list[list]:
@@ -188,6 +216,10 @@ def _describe(H, members: list, focus=()) -> Group:
                 regions.append(f"{count} van {n} in {name}")
     if regions:
         sentences.append("Regio: " + "; ".join(regions) + ".")
+    substance = any(reach[key] for key, *_ in KINDS)
+    if regions and not substance:   # a region is context, not a reason of its own: say what is missing
+        sentences.insert(len(sentences) - 1, "Nog geen gedeelde praktijk, thema of instrument in de kast; "
+                                             "bij elkaar gezet op hun regio.")
     if not sentences:
         sentences.append("Deze gemeenten delen geen praktijk, thema, instrument of regio; ze zijn als restgroep samengevoegd.")
     pairs = n * (n - 1) / 2

@@ -20,6 +20,15 @@ class Metrics:
     sampled_k: int | None = None
     note: str = ""
 
+    @property
+    def clusters(self) -> list[list[str]]:
+        """The communities of more than one node (a node alone links nothing)."""
+        return [c for c in self.communities if len(c) > 1]
+
+    @property
+    def alone(self) -> int:
+        return sum(1 for c in self.communities if len(c) == 1)
+
 
 def simple_undirected(G: nx.Graph) -> nx.Graph:
     """One undirected edge per linked pair; its weight is the summed weight (1 per relation).

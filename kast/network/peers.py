@@ -10,15 +10,19 @@ reason                weight   counted
 shared practice       3.0 × s  per practice both are named in
 shared instrument     1.0 × s  per instrument both have a practice with
 shared theme          0.5 × s  per theme or ambition both have a practice about
-same RIEC region      1.0      once
-same province         1.0      once
+same RIEC region      0.5      once, as context of what they share
+same province         0.25     once, as context of what they share
 ====================  =======  ===========================================================
 
 where s is the item's specificity, ln(N/df)/ln(N) (N = 342 municipalities, df = how many have the
 item; see ``specificity``): sharing what almost every municipality has says little, sharing a
-practice of two says much. A practice done together weighs most. Every
-edge also says why: the counts (``practices``, ``instruments``, ``themes``, ``sameRiec``,
-``sameProvince``), the shared ids (``sharedPractices`` …) and a Dutch ``reason``.
+practice of two says much. A practice done together weighs most.
+
+Sharing a region is context, not a reason of its own: two municipalities that share nothing but their
+RIEC region or province get only a weak link (REGION_ONLY × the region weights, ``regionOnly`` = 1), so
+that with all 342 municipalities the most connected ones are those that have something to share, not
+those in the largest region. Every edge also says why: the counts (``practices``, ``instruments``,
+``themes``, ``sameRiec``, ``sameProvince``), the shared ids (``sharedPractices`` …) and a Dutch ``reason``.
 """
 import math
 from itertools import repeat
@@ -30,7 +34,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, SKOS
 from ..visibility import Reader, hidden
 from .base import NetworkError, notation
 
-WEIGHTS = {"praktijk": 3.0, "instrument": 1.0, "thema": 0.5, "riec": 1.0, "provincie": 1.0}
+WEIGHTS = {"praktijk": 3.0, "instrument": 1.0, "thema": 0.5, "riec": 0.5, "provincie": 0.25}
+REGION_ONLY = 0.2   # factor of the region weights when a region is all two municipalities share
 
 
 def _label(g, iri) -> str:
@@ -185,17 +190,24 @@ def link(a: dict, b: dict, spec: dict | None = None) -> dict | None:
     >>> b = {"practices": {"p1"}, "themes": {"t2"}, "instruments": set(), "riec": "r", "province": "q"}
     >>> e = link(a, b)
     >>> e["weight"], e["reason"]
-    (4.5, '1 gedeelde praktijk, 1 gedeeld thema, zelfde RIEC-regio')
+    (4.0, '1 gedeelde praktijk, 1 gedeeld thema, zelfde RIEC-regio')
     >>> link(a, b, {"p1": 0.5, "t2": 0.2})["weight"]
-    2.6
+    2.1
+    >>> c = {"practices": set(), "themes": set(), "instruments": set(), "riec": "r", "province": "p"}
+    >>> e = link(c, dict(c))
+    >>> e["weight"], e["regionOnly"], e["reason"]
+    (0.15, 1, 'alleen zelfde RIEC-regio en provincie (nog niets gedeeld in de kast)')
     """
     spec = spec or {}
     shared = {key: sorted(a[key] & b[key]) for key in ("practices", "themes", "instruments")}
     same_riec = int(bool(a["riec"]) and a["riec"] == b["riec"])
     same_province = int(bool(a["province"]) and a["province"] == b["province"])
-    weight = WEIGHTS["riec"] * same_riec + WEIGHTS["provincie"] * same_province
+    region = WEIGHTS["riec"] * same_riec + WEIGHTS["provincie"] * same_province
+    substance = 0.0
     for key, kind in (("practices", "praktijk"), ("themes", "thema"), ("instruments", "instrument")):
-        weight += WEIGHTS[kind] * sum(map(spec.get, shared[key], repeat(1.0)))
+        substance += WEIGHTS[kind] * sum(map(spec.get, shared[key], repeat(1.0)))
+    region_only = int(not any(shared.values()))
+    weight = region * REGION_ONLY if region_only else substance + region
     if not weight:
         return None
     parts = []
@@ -205,14 +217,31 @@ def link(a: dict, b: dict, spec: dict | None = None) -> dict | None:
         n = len(shared[key])
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
-    if same_riec:
-        parts.append("zelfde RIEC-regio")
-    if same_province:
-        parts.append("zelfde provincie")
+    if region_only:
+        where = " en ".join(w for w, on in (("RIEC-regio", same_riec), ("provincie", same_province)) if on)
+        reason = f"alleen zelfde {where} (nog niets gedeeld in de kast)"
+    else:
+        if same_riec:
+            parts.append("zelfde RIEC-regio")
+        if same_province:
+            parts.append("zelfde provincie")
+        reason = ", ".join(parts)
     return {"weight": round(weight, 3), "practices": len(shared["practices"]), "themes": len(shared["themes"]),
             "instruments": len(shared["instruments"]), "sameRiec": same_riec, "sameProvince": same_province,
-            "sharedPractices": shared["practices"], "sharedThemes": shared["themes"],
-            "sharedInstruments": shared["instruments"], "reason": ", ".join(parts)}
+            "regionOnly": region_only, "sharedPractices": shared["practices"], "sharedThemes": shared["themes"],
+            "sharedInstruments": shared["instruments"], "reason": reason}
+
+
+def substantive(G: nx.Graph) -> nx.Graph:
+    """The peer network without the links that are only a shared region (for "most connected").
+
+    >>> G = nx.Graph(); G.add_edge("a", "b", regionOnly=1); G.add_edge("a", "c", regionOnly=0)
+    >>> sorted(substantive(G).edges()), sorted(substantive(G))
+    ([('a', 'c')], ['a', 'b', 'c'])
+    """
+    H = G.copy()
+    H.remove_edges_from([(u, v) for u, v, only in G.edges(data="regionOnly") if only])
+    return H
 
 
 def peer_network(kast, theme=None, region=None, instrument=None, include_all: bool = False,

@@ -8,29 +8,35 @@ The JSON in the page has ``<``, ``>`` and ``&`` escaped, so no label can end the
 """
 import html
 import json
+import math
 from pathlib import Path
 
 import networkx as nx
 
 from ..config import ROOT
 from .export import text_rows
-from .layout import positions
+from .layout import declutter, positions
 
 VIS_JS = ROOT / "web" / "static" / "vendor" / "vis-network" / "vis-network.min.js"
 MAX_LABEL = 40
 MAX_EDGES = 3000
+FONT = 14                # label size in canvas pixels; the page never starts below 11 on screen (kaart.js)
+CHAR = 8.6               # generous width of one character at FONT in pixels, for the label boxes
+LINE = 22                # longest line of a wrapped label
+DECLUTTER_UP_TO = 200    # nodes; above that labels are not readable anyway and the text version helps more
 
 # Colour and shape per node type: the shape differs too, so colour is never the only cue.
 STYLE = {
     "gemeente": ("#1f77b4", "dot"), "provincie": ("#17becf", "square"), "waterschap": ("#7fa7c9", "square"),
     "veiligheidsregio": ("#9467bd", "square"), "politie-eenheid": ("#393b79", "square"),
     "actor": ("#d62728", "dot"), "instrument": ("#2ca02c", "triangle"), "thema": ("#ff7f0e", "diamond"),
-    "ambitie": ("#bcbd22", "diamond"), "praktijk": ("#8c564b", "star"),
+    "ambitie": ("#bcbd22", "diamond"), "praktijk": ("#8c564b", "star"), "cluster": ("#d9d9d9", "box"),
 }
 TYPE_NAMES = {
     "gemeente": "gemeente", "provincie": "provincie", "waterschap": "waterschap",
     "veiligheidsregio": "veiligheidsregio", "politie-eenheid": "politie-eenheid", "actor": "overige actor",
     "instrument": "instrument", "thema": "thema", "ambitie": "ambitie", "praktijk": "praktijk",
+    "cluster": "samengevouwen (klik om te openen)",
 }
 
 
@@ -38,13 +44,80 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[:MAX_LABEL - 1].rstrip() + "…"
 
 
-def _tooltip(node, data: dict) -> str:
-    lines = [str(data.get("label") or node), f"soort: {data.get('typeLabel') or data.get('type') or data.get('kind')}"]
-    for key, name in (("level", "niveau"), ("province", "provincie"), ("riec", "RIEC"), ("practiceKind", "praktijk")):
-        if data.get(key):
-            lines.append(f"{name}: {data[key]}")
-    lines.append(f"id: {node}")
+def display_label(data: dict, node) -> str:
+    r"""The label drawn on the map: a long name becomes its abbreviation ("VNG", "CCV") when it has one,
+    or else two lines; the tooltip keeps the full name.
+
+    >>> display_label({"label": "Vereniging van Nederlandse Gemeenten", "aliases": ["VNG", "Vereniging NG"]}, "vng")
+    'VNG'
+    >>> display_label({"label": "Werkgroep Drentse aanpak ondermijning", "aliases": []}, "w")
+    'Werkgroep Drentse\naanpak ondermijning'
+    """
+    text = str(data.get("label") or node)
+    if len(text) <= LINE:
+        return text
+    short = [a for a in data.get("aliases") or () if 2 <= len(a) <= LINE and a[:1].isupper() and " " not in a.strip()]
+    if short:
+        return min(short, key=lambda a: (len(a), a))
+    words, lines = text.split(), [""]
+    for word in words:
+        if lines[-1] and len(lines[-1]) + 1 + len(word) > LINE:
+            if len(lines) == 2:
+                lines[-1] = _short(lines[-1] + " " + word)[:LINE].rstrip() + "…"
+                break
+            lines.append(word)
+        else:
+            lines[-1] = (lines[-1] + " " + word).strip()
     return "\n".join(lines)
+
+
+def label_box(label: str, size: float = 14) -> tuple[float, float]:
+    """(width, height) in canvas pixels of a dot with its label under it."""
+    lines = label.split("\n")
+    return max(2 * size, max(len(line) for line in lines) * CHAR), 2 * size + len(lines) * (FONT + 4) + 4
+
+
+def grid_below(pos: dict, nodes: list, boxes: dict, gap: float = 12.0) -> dict:
+    """Unlinked nodes in rows under the picture (as wide as it, or wider when there are many), so they
+    neither shrink nor stretch the linked part.
+
+    >>> grid_below({"a": (0.0, 0.0)}, ["b", "c"], {"a": (50, 40), "b": (50, 40), "c": (50, 40)})
+    {'b': (-31.0, 58.0), 'c': (31.0, 58.0)}
+    """
+    if not nodes:
+        return {}
+    step_x = max(boxes[n][0] for n in nodes) + gap
+    step_y = max(boxes[n][1] for n in nodes) + gap
+    if pos:
+        xs = [x for x, _ in pos.values()]
+        left, right = min(xs), max(xs)
+        top = max(y + boxes[n][1] / 2 for n, (_, y) in pos.items()) + gap + step_y / 2
+    else:
+        left = right = top = 0.0
+    per_row = max(1, int((right - left) // step_x) + 1, math.ceil(math.sqrt(len(nodes) * 2)))
+    per_row = min(per_row, len(nodes))
+    start = (left + right) / 2 - (per_row - 1) * step_x / 2
+    return {node: (round(start + (i % per_row) * step_x, 1), round(top + (i // per_row) * step_y, 1))
+            for i, node in enumerate(nodes)}
+
+
+def _tooltip(node, data: dict, names: dict) -> str:
+    """Plain text: the full name, its kind and where it belongs, by name (never an id)."""
+    lines = [str(data.get("label") or node), f"soort: {data.get('typeLabel') or data.get('type') or data.get('kind')}"]
+    for key, name in (("level", "niveau"), ("province", "provincie"), ("riec", "RIEC-regio"), ("practiceKind", "praktijk")):
+        if data.get(key):
+            value = str(data[key])
+            lines.append(f"{name}: {names.get(value, value)}")
+    if data.get("folded"):
+        lines.append(data["folded"])
+    return "\n".join(lines)
+
+
+def _names(G: nx.Graph) -> dict:
+    names = dict(G.graph.get("labels") or {})
+    names.update({str(n): str(d.get("label")) for n, d in G.nodes(data=True) if d.get("label")})
+    names.update({"best": "best practice", "worst": "worst practice"})
+    return names
 
 
 def vis_data(G: nx.Graph, seed: int = 42, pos: dict | None = None, max_edges: int | None = MAX_EDGES,
@@ -62,12 +135,24 @@ def vis_data(G: nx.Graph, seed: int = 42, pos: dict | None = None, max_edges: in
     >>> d["nodes"][0]["label"], d["edges"][0]["title"], d["meta"]["edges"]
     ('A <b>', 'A <b> thema B', 1)
     """
-    pos = pos if pos is not None else positions(G, seed=seed)
+    labels = {node: display_label(data, node) for node, data in G.nodes(data=True)}
+    if pos is None:
+        n = G.number_of_nodes()
+        if n <= DECLUTTER_UP_TO:   # a compact start; declutter then makes room where labels collide
+            boxes = {node: label_box(labels[node]) for node in G}
+            singles = sorted((node for node in G if not any(v != node for v in nx.all_neighbors(G, node))), key=str)
+            linked = G.subgraph([node for node in G if node not in set(singles)])
+            pos = declutter(positions(linked, seed=seed, scale=20.0 * math.sqrt(max(len(linked), 1)) + 60.0), boxes) \
+                if len(linked) else {}
+            pos.update(grid_below(pos, singles, boxes))
+        else:
+            pos = positions(G, seed=seed)
+    names = _names(G)
     nodes = []
     for node, data in G.nodes(data=True):
         kind = data.get("type") or data.get("kind") or "actor"
         x, y = pos[node]
-        nodes.append({"id": str(node), "label": _short(str(data.get("label") or node)), "title": _tooltip(node, data),
+        nodes.append({"id": str(node), "label": labels[node], "title": _tooltip(node, data, names),
                       "group": kind, "x": x, "y": y})
     pairs = {}
     for u, v, data in G.edges(data=True):
@@ -112,7 +197,7 @@ def vis_options() -> dict:
     return {
         "physics": False,
         "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": True},
-        "nodes": {"size": 14, "font": {"size": 14, "face": "sans-serif"}},
+        "nodes": {"size": 14, "font": {"size": FONT, "face": "sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"}},
         "edges": {"color": {"color": "#999999", "highlight": "#333333"}, "smooth": False,
                   "scaling": {"min": 1, "max": 6}},
         "groups": {t: {"color": c, "shape": s} for t, (c, s) in STYLE.items()},

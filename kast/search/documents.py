@@ -15,6 +15,11 @@ SEARCH_KINDS = {"praktijk": "praktijk", "instrument": "instrument", "thema": "th
                 "actor": "actor", "politie-eenheid": "actor", "gemeente": "actor", "provincie": "actor",
                 "waterschap": "actor", "veiligheidsregio": "actor"}
 FACETS = ("soort", "praktijksoort", "aard", "thema", "instrument", "actor", "provincie", "riec", "bewijsniveau", "jaar")
+# The kinds a facet is counted over (the rest: every kind). Instruments and themes have no year, so they
+# are no "niet ingevuld" of the year facet.
+FACET_KINDS = {"praktijksoort": ("praktijk",), "aard": ("praktijk",), "bewijsniveau": ("praktijk",),
+               "jaar": ("praktijk",), "provincie": ("praktijk", "actor"), "riec": ("praktijk", "actor"),
+               "instrument": ("praktijk", "thema", "ambitie"), "actor": ("praktijk", "instrument")}
 
 
 @dataclass
@@ -149,7 +154,21 @@ class DocumentBuilder:
             if len(ids) > 1:
                 broader = {a for i in ids for a in self.ancestors(self.kast.iri(i)) - {i}}
                 labels[label] = [i for i in ids if i not in broader]
+        for label, intent in self.intent_labels().items():
+            labels.setdefault(label, []).append(intent)
         return labels
+
+    def intent_labels(self) -> dict[str, str]:
+        """Words of a question that ask for a kind of answer, from the vocabulary (ontology/lijsten.ttl):
+        a label of a practice kind → 'praktijksoort=worst' …, a label of the scheme itself → 'soort=praktijk'."""
+        scheme = self.kast.vocab.entity("begrippenkader", "praktijksoort")
+        out = {str(label): "soort=praktijk" for label in self.g.objects(scheme, SKOS.hiddenLabel)}
+        for concept in self.g.subjects(SKOS.inScheme, scheme):
+            notation = self.g.value(concept, SKOS.notation)
+            for prop in (SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel):
+                for label in self.g.objects(concept, prop):
+                    out[str(label)] = f"praktijksoort={notation}"
+        return out
 
     def places(self) -> set[str]:
         """Ids of municipalities, provinces, water boards, safety regions, police units and RIEC regions."""

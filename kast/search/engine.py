@@ -2,7 +2,10 @@
 
 Ranking: a document's score is its FTS5 bm25 score for the query's words, plus CONCEPT_BOOST when it is
 linked to a concept the query names (a label, abbreviation or search term of a theme, instrument or
-actor), plus SELF_BOOST when it *is* that concept. Words that occur in more than COMMON of all documents
+actor), plus SELF_BOOST when it *is* that concept, plus PRACTICE_BOOST for a practice, plus INTENT_BOOST when
+the question asks for its kind; and practices take every other place from the second on while they are a
+fair answer (`blend`). The question words (such as "wat ging mis", "valkuilen", "wat werkt" or "ervaringen" are
+hidden labels of the practice kinds in ontology/lijsten.ttl: data, not code). Words that occur in more than COMMON of all documents
 only add to the score of documents that match a rarer word of the query (as Lucene's common-terms
 query), so "aanpak van 13b in de gemeente" is not slowed down, or swamped, by "gemeente".
 """
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from whoosh.spelling import ListCorrector
 
 from .analysis import stem, words
-from .documents import FACETS, NOT_SET
+from .documents import FACET_KINDS, FACETS, NOT_SET
 from .highlight import snippet
 from .index import COMMON, SearchIndex, bits_view, has, numbers_of, to_bits
 from .store import IndexStore, OpenIndex
@@ -21,6 +24,9 @@ from ..visibility import ANONYMOUS, Reader
 
 CONCEPT_BOOST = 3.0
 SELF_BOOST = 2.0
+PRACTICE_BOOST = 2.0    # the kast exists for "what did others do": a matching practice goes before a like instrument
+FAIR = 0.4              # practices take every other place of the ranking while they score at least this share of the best
+INTENT_BOOST = 4.0      # a question that asks for worst practices ("wat ging mis", "valkuilen") or best ones
 MAX_NGRAM = 5
 SORTS = ("relevantie", "titel", "nieuwste")
 PHRASE = re.compile(r'"([^"]*)"')
@@ -105,10 +111,16 @@ def _filter(ix: SearchIndex, kind: str | None, facets: dict[str, list[str]] | No
 
 
 def _facet_counts(ix: SearchIndex, hits: int, chosen: dict[str, int], names: dict[str, str]) -> dict[str, list]:
-    """Counts per facet value; each facet is counted without its own filter, so several values can be chosen."""
+    """Counts per facet value; each facet is counted without its own filter, so several values can be chosen,
+    and only over the kinds it applies to (FACET_KINDS), so "niet ingevuld" counts real gaps."""
     out = {}
     for name in FACETS:
         within = hits
+        if name in FACET_KINDS:
+            kinds = 0
+            for kind in FACET_KINDS[name]:
+                kinds |= ix.kind_bits.get(kind, 0)
+            within &= kinds
         for other, bits in chosen.items():
             if other != name:
                 within &= bits
@@ -142,23 +154,82 @@ def _suggest(ix: SearchIndex, query: str, level: str = "openbaar") -> str | None
 
 
 def _top(ix: SearchIndex, rows: list, hits: int, text_bits: int, concept_bits: int, own: set[int],
-         want: int) -> list[tuple[float, int]]:
+         want: int, intent_bits: int = 0) -> list[tuple[float, int]]:
     """The `want` best (score, number) among `hits`: text hits by bm25 plus boosts, then the named concepts
-    and the documents linked to them, in the index's static order."""
+    and the documents linked to them (practices and what the question asks for first, then the index's
+    static order)."""
     size = len(ix.ids)
     in_hits, in_concepts = bits_view(hits, size), bits_view(concept_bits, size)
+    practices = ix.kind_bits.get("praktijk", 0)
+    in_practices, in_intent = bits_view(practices, size), bits_view(intent_bits, size)
+
+    def extra(n: int) -> float:
+        return PRACTICE_BOOST * has(in_practices, n) + INTENT_BOOST * has(in_intent, n)
+
     if text_bits & ~hits:   # filters drop some text hits
         rows = [(n, score) for n, score in rows if has(in_hits, n)]
-    if concept_bits or own:
-        scored = [(score + CONCEPT_BOOST * has(in_concepts, n) + SELF_BOOST * (n in own), n) for n, score in rows]
-    else:
-        scored = [(score, n) for n, score in rows]
-    scored += [(CONCEPT_BOOST + SELF_BOOST, n) for n in own if has(in_hits, n) and not text_bits >> n & 1]
+    scored = [(score + CONCEPT_BOOST * has(in_concepts, n) + SELF_BOOST * (n in own) + extra(n), n) for n, score in rows]
+    scored += [(CONCEPT_BOOST + SELF_BOOST + extra(n), n) for n in own if has(in_hits, n) and not text_bits >> n & 1]
     linked_only = hits & concept_bits & ~text_bits
     for n in own:
         linked_only &= ~(1 << n)
-    scored += [(CONCEPT_BOOST, n) for n in _first(linked_only, want)]
-    return heapq.nsmallest(want, scored, key=lambda s: (-s[0], s[1]))
+    # the linked documents the boosts favour first, so a short page still shows them
+    favoured = linked_only & (practices | intent_bits)
+    picked = _first(favoured & intent_bits, want) + _first(favoured & ~intent_bits, want)
+    picked += _first(linked_only & ~favoured, want)
+    scored += [(CONCEPT_BOOST + extra(n), n) for n in picked]
+    order = lambda s: (-s[0], s[1])  # noqa: E731
+    # a question for a kind of practice puts that kind first; any other gives practices every other place
+    favoured, every = (in_intent, 1) if intent_bits & hits else (in_practices, 2)
+    return blend(heapq.nsmallest(want, [x for x in scored if has(favoured, x[1])], key=order),
+                 heapq.nsmallest(want, [x for x in scored if not has(favoured, x[1])], key=order), want, every)
+
+
+def blend(practices: list, others: list, want: int, every: int = 2) -> list:
+    """Practices (or the kind a question asks for) and other entries, each best first, merged so that
+    practices get every `every`-th place from the second on (every place with 1), as long as one is a fair
+    answer (at least FAIR × the best score); otherwise by score. A prefix of the result does not depend on
+    `want`, so pages stay consistent.
+
+    >>> blend([(5.0, 1), (4.6, 2)], [(9.0, 3), (8.0, 4), (7.0, 5)], 5)
+    [(9.0, 3), (5.0, 1), (8.0, 4), (4.6, 2), (7.0, 5)]
+    >>> blend([(1.0, 1)], [(9.0, 3), (8.0, 4)], 3)   # a practice far below the best keeps its place
+    [(9.0, 3), (8.0, 4), (1.0, 1)]
+    """
+    top = max([s for s, _ in practices[:1] + others[:1]], default=0.0)
+    out, i, j = [], 0, 0
+    while len(out) < want and (i < len(practices) or j < len(others)):
+        p = practices[i] if i < len(practices) else None
+        o = others[j] if j < len(others) else None
+        turn = len(out) % every == 1 % every and p is not None and p[0] >= FAIR * top
+        if p is not None and (o is None or turn or (-p[0], p[1]) <= (-o[0], o[1])):
+            out.append(p)
+            i += 1
+        else:
+            out.append(o)
+            j += 1
+    return out
+
+
+def _intent(ix: SearchIndex, expanded: list[str]) -> tuple[list[str], int]:
+    """(the concepts of the query, the documents its question words ask for: 'praktijksoort=worst' …)."""
+    bits, concepts = 0, []
+    for c in expanded:
+        facet, _, value = c.partition("=")
+        if value and facet in ix.facets:
+            bits |= ix.facets[facet].get(value, 0)
+        elif not value:
+            concepts.append(c)
+    return concepts, bits
+
+
+def _intent_words(ix: SearchIndex) -> set[str]:
+    """The (stemmed) words of the question labels ("valkuilen", "wat ging mis"), computed once per index."""
+    words_ = getattr(ix, "_intent_words", None)
+    if words_ is None:
+        words_ = {w for key, ids in ix.labels.items() if any("=" in i for i in ids) for w in key.split()}
+        ix._intent_words = words_
+    return words_
 
 
 def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | None = None, limit: int = 10,
@@ -183,7 +254,7 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     base, chosen = _filter(ix, kind, facets)
     level = "alles" if include_hidden else reader.level
     base &= ~ix.hidden(level)
-    expanded = concepts_in(query, ix.labels) if query else []
+    expanded, intent_bits = _intent(ix, concepts_in(query, ix.labels) if query else [])
     concept_bits = 0
     for c in expanded:
         concept_bits |= ix.concepts.get(c, 0)
@@ -199,6 +270,12 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
             rows = ix.scored(match)
             text_bits = to_bits(n for n, _ in rows)
         found = text_bits | concept_bits
+        question_only = not expanded and stems <= _intent_words(ix)
+        if intent_bits and (question_only or not (found & intent_bits & base)):
+            # only question words ("valkuilen", "wat ging mis"), or nothing of that kind matched the rest:
+            # show what the question asks for
+            found |= intent_bits
+            concept_bits |= intent_bits
     else:
         found = ix.all
     found &= base
@@ -210,7 +287,7 @@ def search(query: str, kind: str | None = None, facets: dict[str, list[str]] | N
     scores = {}
     if sort == "relevantie" and query:
         own = {ix.number[c] for c in expanded if c in ix.number}
-        ranked = _top(ix, rows, hits, text_bits, concept_bits, own, start + limit)[start:]
+        ranked = _top(ix, rows, hits, text_bits, concept_bits, own, start + limit, intent_bits)[start:]
         numbers = [n for _, n in ranked]
         scores = {n: s for s, n in ranked}
     elif sort == "relevantie":

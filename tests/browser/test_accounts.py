@@ -30,6 +30,8 @@ def test_curator_logs_in_sees_the_network_makes_a_member_and_logs_out(server, pa
     page.goto("/praktijken?paginagrootte=100")
     assert page.locator(f'a[href="/praktijken/{secret}"]').count() == 0   # anonymous: not there
     page.get_by_role("link", name="Inloggen").click()
+    page.wait_for_url("**/inloggen")
+    page.wait_for_load_state()
     for path in ("/inloggen",):
         violations = axe_violations(page, server)
         assert not violations, describe_violations(path, violations)

@@ -9,7 +9,7 @@ from .xss_data import MARKER, PAYLOAD, PRACTICE_ID, TITLE
 
 pytestmark = pytest.mark.browser
 
-VIS_JS = "/static/vendor/vis-network/vis-network.min.js"
+VIS_JS = "vendor/vis-network/vis-network.min.js"   # in the app's static folder (served under a versioned path)
 
 # Where a node is on the screen, and the page it links to (from the page's own JSON block).
 NODE = """(id) => {
@@ -36,7 +36,7 @@ def test_tekening_met_vendored_vis_network(page, server, record, path):
     response = page.goto(path)
     assert response.status == 200
     drawn(page)
-    assert server.url(VIS_JS) in record.requests, "vis-network komt niet uit web/static/vendor"
+    assert server.static_url(VIS_JS) in record.requests, "vis-network komt niet uit web/static/vendor"
     assert not record.external(server)
     assert not record.csp_violations(), "\n".join(record.csp_violations())
     assert not record.page_errors, "\n".join(record.page_errors)

@@ -39,19 +39,55 @@
     canvas.setAttribute("aria-label", container.getAttribute("data-beschrijving") || "Netwerktekening");
   }
 
-  // The focus, the path and search hits stand out: bigger, with a thick border and a dark path.
+  // Labels must be readable at the first view: never below MIN_LABEL_PX on screen. When the whole
+  // picture only fits smaller, the view starts zoomed in on its middle; the user zooms out or pans.
+  var MIN_LABEL_PX = 11.5;
+  var fontSize = ((options.nodes || {}).font || {}).size || 14;
+  var minScale = MIN_LABEL_PX / fontSize;
+
+  // The focus, the path and search hits stand out. On a path everything else fades, so the path reads
+  // as a line of named steps instead of a black line under hundreds of labels.
+  var marked = {};
+  (emphasis.nodes || []).forEach(function (id) { marked[id] = true; });
+  var markedEdges = {};
+  (emphasis.edges || []).forEach(function (id) { markedEdges[id] = true; });
+  if (emphasis.pad) {
+    nodes.update(nodes.get({filter: function (n) { return !marked[n.id]; }}).map(function (n) {
+      return {id: n.id, size: 8, color: {background: "#ececec", border: "#d4d4d4"},
+              font: {color: "rgba(0, 0, 0, 0)", strokeWidth: 0}};
+    }));
+    edges.update(edges.get({filter: function (e) { return !markedEdges[e.id]; }}).map(function (e) {
+      return {id: e.id, color: {color: "rgba(150, 150, 150, 0.12)"}, arrows: {to: {enabled: false}}};
+    }));
+  }
   if (emphasis.nodes && emphasis.nodes.length) {
     nodes.update(emphasis.nodes.map(function (id) {
-      return {id: id, size: 24, borderWidth: 4, font: {size: 18, strokeWidth: 4, strokeColor: "#ffffff"}};
+      return {id: id, size: 24, borderWidth: 4, font: {size: 22, strokeWidth: 4, strokeColor: "#ffffff"}};
     }));
     edges.update((emphasis.edges || []).map(function (id) {
-      return {id: id, width: 6, color: {color: "#000000", highlight: "#000000"}};
+      return {id: id, width: 6, color: {color: "#01689b", highlight: "#01689b"}};
     }));
   }
 
   network.once("afterDrawing", function () {
+    if (!emphasis.fit && graph.nodes.length <= 60) {
+      network.fit({maxZoomLevel: 1.5, animation: false});   // a small network fills the frame
+    }
     if (emphasis.fit && emphasis.nodes && emphasis.nodes.length) {
       network.fit({nodes: emphasis.nodes, animation: false});
+      if (network.getScale() > 1.5) {
+        network.moveTo({scale: 1.5, animation: false});
+      }
+      // On a narrow screen the whole path fits only small: grow its labels instead of leaving the frame.
+      var pathFont = Math.ceil(MIN_LABEL_PX / network.getScale());
+      if (pathFont > 22) {
+        nodes.update(emphasis.nodes.map(function (id) { return {id: id, font: {size: pathFont}}; }));
+      }
+    }
+    // Up to 200 nodes the server laid the labels out without overlap (kast.network.visjs.DECLUTTER_UP_TO);
+    // a larger picture is shown whole, as an overview to zoom into.
+    if (graph.nodes.length <= 200 && network.getScale() < minScale) {
+      network.moveTo({scale: minScale, animation: false});
     }
     // performance.now() counts from the start of the navigation: the benchmark reads it.
     container.setAttribute("data-getekend-ms", String(Math.round(performance.now())));
