@@ -87,7 +87,10 @@ def site():
 def failed(exc: CurationError, **context):
     """A refused action as a page: 404/403/409 as their own pages, validation findings back in the form."""
     if isinstance(exc, Rejected) and context:
-        return form_page(status=422, error=str(exc), findings=exc.messages, **context)
+        findings = [m for m in exc.messages if m.get("vondst")]            # privacy findings carry an id
+        messages = [m for m in exc.messages if not m.get("vondst")]        # the rest: validation, per field
+        return form_page(status=422, error=str(exc)[:1].upper() + str(exc)[1:], findings=findings,
+                         messages=messages, **context)
     return error_page(exc.status, str(exc)[:1].upper() + str(exc)[1:])
 
 
@@ -141,8 +144,8 @@ def submitted() -> dict:
 @bp.route("/redactie/nieuw", methods=["GET", "POST"])
 @login_required
 def new():
-    if request.method == "GET":
-        return form_page({}, url_for("redactie.new"))
+    if request.method == "GET":   # a new practice is public unless the proposer chooses otherwise
+        return form_page({"zichtbaarheid": "openbaar"}, url_for("redactie.new"))
     fields = submitted()
     try:
         result = curation().propose(editor(), fields, override=request.form.get("reden-geen-persoonsgegeven") or None)
