@@ -39,7 +39,10 @@ STALE_LOCK_SECONDS = 600   # where /proc cannot tell who holds a lock file
 
 
 class RepoError(Exception):
-    """Something is wrong with the content repository itself (not with what a user typed)."""
+    """Something is wrong with the content repository itself, or it is busy (HTTP 503); the message is
+    Dutch and fit for the user."""
+
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -265,6 +268,10 @@ class ContentRepo:
         """
         if not self._locked:
             raise RepoError("schrijven kan alleen binnen ContentRepo.locked()")
+        index_lock = self.git_dir / "index.lock"
+        if ref == self.published_ref and index_lock.exists() and not self._stale(index_lock):
+            # another program (git itself) is writing the index: publish nothing rather than half
+            raise RepoError("de repository is bezet (index.lock van een ander proces); probeer het zo opnieuw")
         for attempt in range(3):
             try:
                 return self._commit(ref, files, author, message, expected, parents, base_tree_of)
@@ -335,17 +342,18 @@ class ContentRepo:
         for folder in {(self.path / p).parent for p in paths}:
             for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else []:
                 tmp.unlink(missing_ok=True)
-        self._write_index(index)
-        journal.unlink()
+        if self._write_index(index):
+            journal.unlink()   # else the journal stays and the next writer finishes the index
 
-    def _write_index(self, index: Index) -> None:
+    def _write_index(self, index: Index) -> bool:
         for attempt in range(2):
             try:
                 index.write()
-                return
+                return True
             except FileLocked as exc:
                 if attempt or not self._stale_object_lock(exc):
-                    raise RepoError("de index van de repository is bezet; probeer het zo opnieuw") from exc
+                    return False
+        return False
 
 
 def _copy_tree(source: Path, target: Path) -> None:
