@@ -17,6 +17,7 @@ from ..visibility import PUBLIC_STATUS, Reader
 from . import entry as entry_format
 from . import guard, meta
 from .identity import Conflict, Editor, InvalidState, NotAllowed, NotFound, Rejected
+from .bulk import Bulk
 from .history import Histories
 from .merge import three_way
 from .publish import Publishing
@@ -72,7 +73,7 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Curation(Publishing, Histories, Queues):
+class Curation(Publishing, Histories, Queues, Bulk):
     def __init__(self, repo: ContentRepo, names: bool = True):
         self.repo = repo
         self.names = names            # the deduce name check; only tests of other things turn it off
