@@ -247,3 +247,8 @@ def new_practice(ctx: click.Context, practice_id: str, titel: str, soort: str) -
 
 if __name__ == "__main__":
     main()
+
+
+from .curation.commands import content  # noqa: E402  (its own module keeps this file small)
+
+main.add_command(content)

@@ -16,21 +16,21 @@ def var_dir() -> Path:
     return Path(os.environ.get("KAST_VAR") or config.ROOT / "var")
 
 
-def repo_path() -> tuple[Path, Path | None]:
+def repo_path(data_dir: Path | None = None) -> tuple[Path, Path | None]:
     """(where the repository is, which folder seeds it when it does not exist yet)."""
     explicit = os.environ.get("KAST_CONTENT_REPO")
     if explicit:
-        return Path(explicit), config.data_dir()
-    data = config.data_dir().resolve()
+        return Path(explicit), Path(data_dir or os.environ.get("KAST_DATA") or config.DEFAULT_DATA)
+    data = config.data_dir(data_dir).resolve()
     inside_project = data == config.ROOT or config.ROOT in data.parents
     if inside_project and not (data / ".git").exists():
         return var_dir() / "content", data
     return data, None
 
 
-def open_repo(create: bool = True) -> ContentRepo:
+def open_repo(data_dir: Path | None = None, create: bool = True) -> ContentRepo:
     """The content repository, created (and seeded) on first use when `create`."""
-    path, seed = repo_path()
+    path, seed = repo_path(data_dir)
     if (path / ".git").is_dir():
         return ContentRepo(path)
     if not create:
