@@ -13,6 +13,16 @@ PUBLIC_ACTIONS = ("gepubliceerd", "gearchiveerd", "begin")
 
 
 class Histories:
+    def published_version(self) -> str:
+        """The commit id of what is published now (cheap: one ref read); poll it to notice publications."""
+        return self.repo.head(self.repo.published_ref).decode()
+
+    def changed_since(self, version: str) -> list[str]:
+        """Files (paths under the data folder) changed on the published branch since `version`: what a
+        process that loaded `version` has to re-read."""
+        head = self.repo.head(self.repo.published_ref)
+        return [] if head.decode() == version else self.repo.changed_paths(version.encode(), head)
+
     def _fields_at(self, commit_id: bytes, path: str) -> dict | None:
         found = self.repo.read(commit_id, path)
         return entry_format.parse(found[0]) if found else None

@@ -22,10 +22,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dulwich.errors import NotTreeError
 from dulwich.file import FileLocked
 from dulwich.index import Index, index_entry_from_stat
-from dulwich.object_store import commit_tree_changes, tree_lookup_path
+from dulwich.object_store import commit_tree_changes
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
@@ -108,6 +107,7 @@ class ContentRepo:
         except Exception as exc:
             raise RepoError(f"{self.path} is geen git-repository: {exc}") from exc
         self.git_dir = Path(self.repo.controldir())
+        self._trees: dict[bytes, Tree] = {}
         self.repo.object_store.fsync_object_files = True   # a written object survives a crash too
         self._locked = 0
 
@@ -128,8 +128,13 @@ class ContentRepo:
                 rel = file.relative_to(path)
                 if file.is_file() and rel.parts[0] != ".git" and not file.name.endswith(TMP_SUFFIX):
                     files[rel.as_posix()] = file.read_bytes()
-            commit = content.commit(content.published_ref, files, SYSTEM,
-                                    "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
+            store = content.repo.object_store
+            store.fsync_object_files = False   # thousands of files: one sync before the ref instead
+            try:
+                commit = content.commit(content.published_ref, files, SYSTEM,
+                                        "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
+            finally:
+                store.fsync_object_files = True
             content._checkout(commit, list(files))
         return content
 
@@ -209,14 +214,27 @@ class ContentRepo:
     def commit_obj(self, commit_id: bytes) -> Commit:
         return self.repo[commit_id]
 
+    def _tree(self, sha: bytes) -> Tree:
+        """Trees are immutable: keep the last few parsed (the practices folder has 10,000 entries)."""
+        tree = self._trees.get(sha)
+        if tree is None:
+            tree = self.repo[sha]
+            if len(self._trees) > 64:
+                self._trees.pop(next(iter(self._trees)))
+            self._trees[sha] = tree
+        return tree
+
     def blob_id(self, commit_id: bytes | None, path: str) -> bytes | None:
         if commit_id is None:
             return None
-        tree = self.repo[commit_id].tree
-        try:
-            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, tree, path.encode())
-        except (KeyError, NotTreeError):
-            return None
+        sha, mode = self.repo[commit_id].tree, stat.S_IFDIR
+        for part in path.encode().split(b"/"):
+            if not stat.S_ISDIR(mode):
+                return None
+            try:
+                mode, sha = self._tree(sha)[part]
+            except KeyError:
+                return None
         return sha if stat.S_ISREG(mode) else None
 
     def read(self, commit_id: bytes | None, path: str) -> tuple[bytes, bytes] | None:
@@ -233,12 +251,13 @@ class ContentRepo:
         return obj.data if isinstance(obj, Blob) else None
 
     def list_dir(self, commit_id: bytes, folder: str) -> list[str]:
-        try:
-            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, self.repo[commit_id].tree,
-                                         folder.encode())
-        except KeyError:
-            return []
-        return [e.path.decode() for e in self.repo[sha].iteritems()]
+        sha, mode = self.repo[commit_id].tree, stat.S_IFDIR
+        for part in folder.encode().split(b"/"):
+            try:
+                mode, sha = self._tree(sha)[part]
+            except KeyError:
+                return []
+        return [e.path.decode() for e in self._tree(sha).iteritems()] if stat.S_ISDIR(mode) else []
 
     def walk(self, ref_or_commit: bytes, paths: list[str] | None = None, max_entries: int | None = None):
         """Commits reachable from a ref or commit, newest first (optionally only those touching `paths`)."""
@@ -285,10 +304,6 @@ class ContentRepo:
         parents = [expected] if parents is None and expected else (parents or [])
         start = base_tree_of or (parents[0] if parents else None)
         tree = self.repo[start].tree if start else None
-        if tree is None:
-            empty = Tree()
-            store.add_object(empty)
-            tree = empty.id
         changes = []
         for path, data in sorted(files.items()):
             if data is None:
@@ -298,7 +313,7 @@ class ContentRepo:
                 store.add_object(blob)
                 changes.append((path.encode(), FILE_MODE, blob.id))
         c = Commit()
-        c.tree = commit_tree_changes(store, tree, changes)
+        c.tree = _build_tree(store, changes) if start is None else commit_tree_changes(store, tree, changes)
         c.parents = parents
         c.author = c.committer = author.ident()
         c.author_time = c.commit_time = int(time.time())
@@ -306,6 +321,8 @@ class ContentRepo:
         c.encoding = b"UTF-8"
         c.message = message.encode("utf-8")
         store.add_object(c)
+        if not store.fsync_object_files:
+            os.sync()   # every object on disk before the ref points at them
         if not self.repo.refs.set_if_equals(ref, expected, c.id):
             raise RepoError(f"{ref.decode()} is intussen veranderd; probeer het opnieuw")
         if ref == self.published_ref:
@@ -354,6 +371,30 @@ class ContentRepo:
                 if attempt or not self._stale_object_lock(exc):
                     return False
         return False
+
+
+def _build_tree(store, changes) -> bytes:
+    """A tree of the added files from scratch (commit_tree_changes is slow for 10,000 files at once)."""
+    folders: dict[bytes, dict[bytes, tuple[int, bytes]]] = {b"": {}}
+    for path, mode, sha in changes:
+        if sha is None:
+            continue
+        parts = path.split(b"/")
+        for depth in range(1, len(parts)):
+            folders.setdefault(b"/".join(parts[:depth]), {})
+        folders.setdefault(b"/".join(parts[:-1]), {})[parts[-1]] = (mode, sha)
+    for folder in sorted((f for f in folders if f), key=lambda f: f.count(b"/"), reverse=True):
+        tree = Tree()
+        for name, (mode, sha) in folders[folder].items():
+            tree.add(name, mode, sha)
+        store.add_object(tree)
+        parent, _, name = folder.rpartition(b"/")
+        folders[parent][name] = (stat.S_IFDIR, tree.id)
+    root = Tree()
+    for name, (mode, sha) in folders[b""].items():
+        root.add(name, mode, sha)
+    store.add_object(root)
+    return root.id
 
 
 def _copy_tree(source: Path, target: Path) -> None:
