@@ -90,9 +90,7 @@ class Context:
             file.write_bytes(entry_format.serialise(fields))
             reader = Reader(data)
             reader._read_practice(file)
-        graph = Graph()
-        for s, p, o in self.ontology:
-            graph.add((s, p, o))
+        graph = Graph()   # the entry's triples only: the builder reads the fixed lists from the context
         builder = self._builder(graph)
         existing = builder.items.get(entry_id)
         if existing is not None and existing.kind == "praktijk":
@@ -103,7 +101,8 @@ class Context:
         item = builder.items.get(entry_id)
         if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
             self._add_types(graph, item.iri)
-            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab)
+            focus = [node for node, (_, owner, _) in builder.file_of.items() if owner == entry_id]
+            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus)
                          if m.entry == entry_id]
         for m in messages:   # the temporary folder is no part of the message
             m.file = path
