@@ -154,3 +154,29 @@ def test_a_stale_ref_lock_left_by_a_killed_process_is_recovered(cur, content):
     cur.save(LID, result.proposal.id, dict(draft.fields, titel="Na een crash"), draft.version)
     assert not ref_lock.exists()
     assert cur.draft(LID, result.proposal.id).fields["titel"] == "Na een crash"
+
+
+def test_threads_of_one_server_process_take_turns(cur):
+    """Waitress serves with threads: two saves at once in one process never interleave their writes."""
+    import threading
+
+    pid = cur.propose(LID, new_practice()).proposal.id
+    start = cur.draft(LID, pid, validate=False)
+    errors, results = [], []
+
+    def edit(field, value):
+        try:
+            results.append(cur.save(LID, pid, dict(start.fields, **{field: value}), start.version))
+        except Exception as exc:   # noqa: BLE001 — the test reports any failure
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(f, f"Waarde {n}")) for n, f in enumerate(
+        ["titel", "samenvatting", "probleem", "aanpak", "resultaat", "overdraagbaarheid"])]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = cur.draft(LID, pid, validate=False).fields
+    assert all(final[f] == f"Waarde {n}" for n, f in enumerate(
+        ["titel", "samenvatting", "probleem", "aanpak", "resultaat", "overdraagbaarheid"]))

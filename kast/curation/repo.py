@@ -18,6 +18,7 @@ import contextlib
 import fcntl
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,6 +109,7 @@ class ContentRepo:
             raise RepoError(f"{self.path} is geen git-repository: {exc}") from exc
         self.git_dir = Path(self.repo.controldir())
         self._trees: dict[bytes, Tree] = {}
+        self._thread_lock = threading.RLock()
         self.repo.object_store.fsync_object_files = True   # a written object survives a crash too
         self._locked = 0
 
@@ -142,24 +144,26 @@ class ContentRepo:
 
     @contextlib.contextmanager
     def locked(self):
-        """Hold the repository lock (re-entrant in this process); repair what a killed writer left."""
-        if self._locked:
-            self._locked += 1
+        """Hold the repository lock: one writer per process (threads wait) and per repository (an fcntl
+        lock between processes); re-entrant in the thread that holds it. Repairs what a killed writer left."""
+        with self._thread_lock:
+            if self._locked:
+                self._locked += 1
+                try:
+                    yield
+                finally:
+                    self._locked -= 1
+                return
+            fd = os.open(self.git_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
             try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._locked = 1
+                self.recover()
                 yield
             finally:
-                self._locked -= 1
-            return
-        fd = os.open(self.git_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._locked = 1
-            self.recover()
-            yield
-        finally:
-            self._locked = 0
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+                self._locked = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
 
     def recover(self) -> list[str]:
         """Remove stale lock files and finish an interrupted checkout. Call only under the lock."""
@@ -220,7 +224,8 @@ class ContentRepo:
         if tree is None:
             tree = self.repo[sha]
             if len(self._trees) > 64:
-                self._trees.pop(next(iter(self._trees)))
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):   # another thread trimmed it
+                    self._trees.pop(next(iter(self._trees)))
             self._trees[sha] = tree
         return tree
 
