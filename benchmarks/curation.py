@@ -98,6 +98,9 @@ def main() -> None:
             t = time.perf_counter()
             cur.publish(red2, pid)
             publish.append(time.perf_counter() - t)
+            if n % 10 == 9:
+                print(f"  ronde {n + 1}: opslaan laatst {save[-1] * 1000:.0f} ms, publiceren {publish[-1] * 1000:.0f} ms",
+                      flush=True)
         print(f"\nbij {count} praktijken (na twee opwarmrondes):", flush=True)
         rows = [measure("voorstel (wijziging van een praktijk)", propose[2:]),
                 measure("opslaan (valideren, privacy, commit)", save[6:]),

@@ -65,7 +65,8 @@ def test_lid_proposes_redacteur_sends_back_lid_fixes_second_redacteur_publishes(
     log = git(content, "log", "--format=%an <%ae>|%s", "gepubliceerd")
     assert log.splitlines()[0] == "Tweede redacteur VNG <account-3@apothekerskast.invalid>|Nieuwe praktijk: " \
                                   "Bibob-toets bij vakantieparken in Assen"
-    assert git(content, "status", "--porcelain") == ""
+    content.refresh_index()
+    assert git(content, "status", "--porcelain") == ""   # the work tree is exactly the published branch
     assert "apothekerskast.invalid" in git(content, "log", "--all", "--format=%ae") and "@" not in "".join(
         line.split("@")[1] for line in git(content, "log", "--all", "--format=%ae").split() if "invalid" not in line)
 

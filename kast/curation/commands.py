@@ -90,7 +90,8 @@ def init(ctx) -> None:
     click.echo(f"gepubliceerde tak: {cur.repo.published_ref.decode()} op {head.decode()[:12]}")
 
 
-@content.command(help="Stand van de repository: voorstellen per status, herstelde lock-bestanden.")
+@content.command(help="Stand van de repository: voorstellen per status, herstelde lock-bestanden; vernieuwt de "
+                      "git-index, zodat git status in de werkmap klopt.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @handled
@@ -98,6 +99,7 @@ def status(ctx, as_json) -> None:
     cur = _curation(ctx)
     with cur.repo.locked():
         repaired = cur.repo.recover()
+        cur.repo.refresh_index()
     counts: dict[str, int] = {}
     for p in cur.proposals():
         counts[p.status] = counts.get(p.status, 0) + 1

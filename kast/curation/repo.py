@@ -25,7 +25,6 @@ from pathlib import Path
 
 from dulwich.file import FileLocked
 from dulwich.index import Index, index_entry_from_stat
-from dulwich.object_store import commit_tree_changes
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
@@ -137,7 +136,7 @@ class ContentRepo:
                                         "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
             finally:
                 store.fsync_object_files = True
-            content._checkout(commit, list(files))
+            content._checkout(commit, list(files), index=True)
         return content
 
     # ------------------------------------------------------------------ locking and recovery
@@ -274,11 +273,25 @@ class ContentRepo:
         return [entry.commit for entry in walker]
 
     def changed_paths(self, old: bytes | None, new: bytes) -> list[str]:
-        old_tree = self.repo[old].tree if old else None
-        changes = self.repo.object_store.tree_changes(old_tree, self.repo[new].tree)
-        out = set()
-        for (old_path, new_path), _, _ in changes:
-            out.update(p.decode() for p in (old_path, new_path) if p)
+        """Files that differ between two commits (only differing folders are opened)."""
+        out: list[str] = []
+
+        def diff(a: bytes | None, b: bytes | None, prefix: str) -> None:
+            ea = {e.path: (e.mode, e.sha) for e in self._tree(a).iteritems()} if a else {}
+            eb = {e.path: (e.mode, e.sha) for e in self._tree(b).iteritems()} if b else {}
+            for name in sorted(set(ea) | set(eb)):
+                x, y = ea.get(name), eb.get(name)
+                if x == y:
+                    continue
+                path = prefix + name.decode()
+                dirs = [v[1] if v and stat.S_ISDIR(v[0]) else None for v in (x, y)]
+                if any(dirs):
+                    diff(dirs[0], dirs[1], path + "/")
+                for v, d in zip((x, y), dirs):
+                    if v and d is None and path not in out:
+                        out.append(path)
+
+        diff(self.repo[old].tree if old else None, self.repo[new].tree, "")
         return sorted(out)
 
     # ------------------------------------------------------------------ writing
@@ -318,7 +331,12 @@ class ContentRepo:
                 store.add_object(blob)
                 changes.append((path.encode(), FILE_MODE, blob.id))
         c = Commit()
-        c.tree = _build_tree(store, changes) if start is None else commit_tree_changes(store, tree, changes)
+        if start is None:
+            c.tree = _build_tree(store, changes)
+        else:
+            c.tree = tree
+            for path, mode, sha in changes:
+                c.tree = self._put(c.tree, path.split(b"/"), mode, sha)
         c.parents = parents
         c.author = c.committer = author.ident()
         c.author_time = c.commit_time = int(time.time())
@@ -334,6 +352,36 @@ class ContentRepo:
             self._checkout(c.id, list(files))
         return c.id
 
+    def _put(self, tree_sha: bytes | None, parts: list[bytes], mode: int | None, sha: bytes | None) -> bytes:
+        """A new tree like `tree_sha` with `parts` set to (mode, sha), or removed when sha is None.
+
+        Uses the tree cache: a save into the folder of 10,000 practices reads that tree once per process.
+        """
+        tree = Tree()
+        if tree_sha is not None:
+            for entry in self._tree(tree_sha).iteritems():
+                tree.add(entry.path, entry.mode, entry.sha)
+        name = parts[0]
+        if len(parts) == 1:
+            if sha is None:
+                if name in tree:
+                    del tree[name]
+            else:
+                tree.add(name, mode, sha)
+        else:
+            sub = tree[name][1] if name in tree and stat.S_ISDIR(tree[name][0]) else None
+            new_sub = self._put(sub, parts[1:], mode, sha)
+            if new_sub is None:
+                if name in tree:
+                    del tree[name]
+            else:
+                tree.add(name, stat.S_IFDIR, new_sub)
+        if not len(tree) and tree_sha is not None and len(parts) > 0 and sha is None:
+            return None
+        self.repo.object_store.add_object(tree)
+        self._trees[tree.id] = tree
+        return tree.id
+
     def set_ref(self, ref: bytes, new: bytes, expected: bytes | None) -> None:
         if not self.repo.refs.set_if_equals(ref, expected, new):
             raise RepoError(f"{ref.decode()} is intussen veranderd; probeer het opnieuw")
@@ -341,31 +389,61 @@ class ContentRepo:
     def delete_ref(self, ref: bytes) -> None:
         self.repo.refs.remove_if_equals(ref, None)
 
-    def _checkout(self, commit_id: bytes, paths: list[str]) -> None:
-        """Make the work tree and index match `commit_id` for `paths` (journaled, atomic per file)."""
+    def _checkout(self, commit_id: bytes, paths: list[str], index: bool = False) -> None:
+        """Make the work tree (and with `index` the git index) match `commit_id` for `paths`, journaled
+        and atomic per file. The index is only for people who run git in the work tree; at 10,000 files
+        rewriting it costs more than a second, so publishing leaves it and `refresh_index` renews it."""
         if not paths:
             return
         journal = self.git_dir / JOURNAL
         atomic_write(journal, "\n".join(paths).encode("utf-8"))
-        index = Index(self.repo.index_path()) if os.path.exists(self.repo.index_path()) else Index(
-            self.repo.index_path(), read=False)
+        index = (Index(self.repo.index_path()) if os.path.exists(self.repo.index_path()) else Index(
+            self.repo.index_path(), read=False)) if index else None
         for path in paths:
             target = self.path / path
             found = self.read(commit_id, path)
             if found is None:
                 target.unlink(missing_ok=True)
-                with contextlib.suppress(KeyError):
-                    del index[path.encode()]
+                if index is not None:
+                    with contextlib.suppress(KeyError):
+                        del index[path.encode()]
                 continue
             data, sha = found
             if not target.exists() or target.read_bytes() != data:
                 atomic_write(target, data)
-            index[path.encode()] = index_entry_from_stat(os.stat(target), sha, FILE_MODE)
+            if index is not None:
+                index[path.encode()] = index_entry_from_stat(os.stat(target), sha, FILE_MODE)
         for folder in {(self.path / p).parent for p in paths}:
             for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else []:
                 tmp.unlink(missing_ok=True)
-        if self._write_index(index):
+        if index is None or self._write_index(index):
             journal.unlink()   # else the journal stays and the next writer finishes the index
+
+    def refresh_index(self) -> None:
+        """Make the git index match the published branch (for `git status` in the work tree)."""
+        with self.locked():
+            head = self.head(self.published_ref)
+            index = Index(self.repo.index_path(), read=False)
+            for path in self.files(head):
+                target = self.path / path
+                if target.exists():
+                    index[path.encode()] = index_entry_from_stat(os.stat(target), self.blob_id(head, path),
+                                                                 FILE_MODE)
+            if not self._write_index(index):
+                raise RepoError("de index van de repository is bezet; probeer het zo opnieuw")
+
+    def files(self, commit_id: bytes) -> list[str]:
+        out = []
+
+        def walk(sha: bytes, prefix: str) -> None:
+            for e in self._tree(sha).iteritems():
+                if stat.S_ISDIR(e.mode):
+                    walk(e.sha, f"{prefix}{e.path.decode()}/")
+                else:
+                    out.append(prefix + e.path.decode())
+
+        walk(self.repo[commit_id].tree, "")
+        return out
 
     def _write_index(self, index: Index) -> bool:
         for attempt in range(2):
