@@ -8,8 +8,8 @@ leaves a consistent repository:
 1. objects (blobs, trees, commit) are written by dulwich, each to a lock file, fsynced and renamed;
 2. the branch ref is moved with compare-and-swap (the commit point: a save is acknowledged after this);
 3. for the published branch: a journal names the paths to check out, the files are written atomically
-   (temp file, fsync, rename), the index is updated and the journal removed. A journal left by a killed
-   process is replayed by the next writer.
+   (temp file, fsync, rename) and the journal removed. A journal left by a killed process is replayed by
+   the next writer. (The git index is written at creation and by `refresh_index`, not per publication.)
 
 Lock files git leaves behind (``index.lock``, ``refs/heads/x.lock``) are removed only while we hold the
 repository lock and no process has them open.
