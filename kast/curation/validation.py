@@ -21,7 +21,6 @@ from ..validate import shacl_messages
 from ..vocab import ACTOR_KINDS, Vocabulary
 from . import entry as entry_format
 
-PLACE_KINDS = ("gemeente", "provincie", "waterschap", "veiligheidsregio", "politie-eenheid", "actor")
 
 
 class _IdsOnlyReader(Reader):
@@ -52,9 +51,15 @@ class Context:
         self.items = builder.items
         self.sections = builder.sections
         self.fixed, self.relation_kinds = builder.fixed, builder.relation_kinds
-        self.places = frozenset(str(item.entry.data.get("naam", "")).casefold()
-                                for item in self.items.values() if item.kind in PLACE_KINDS
-                                and item.entry.data.get("naam"))
+        # Names of places and organisations the kast knows: never a person (deduce reads "Commissaris van
+        # de Koning" or "burgemeester van Assen" as surnames).
+        names = set()
+        for item in self.items.values():
+            data = item.entry.data
+            for label in [data.get("naam")] + list(data.get("andere-namen") or []):
+                if isinstance(label, str) and label.strip():
+                    names.add(label.strip().casefold())
+        self.places = frozenset(names)
         self._lock = threading.Lock()
 
     def add_practice(self, entry_id: str) -> None:
