@@ -110,6 +110,11 @@ def test_hidden_entries_cannot_be_changed_by_a_member(cur):
         cur.propose(LID, {"titel": "x"}, hidden_id, cur.published(hidden_id)[1])
     with pytest.raises(NotFound):
         cur.history(hidden_id, LID)
+    with pytest.raises(NotFound):
+        cur.history(hidden_id)   # an anonymous visitor
+    with pytest.raises(NotFound):
+        cur.version_at(hidden_id, cur.published_version())
+    assert cur.history(hidden_id, REDACTEUR)[0]["actie"] == "gepubliceerd"
 
 
 def test_submit_needs_a_valid_entry_with_messages_per_field(cur):
@@ -293,3 +298,15 @@ def test_withdraw_and_no_more_edits(cur):
 def test_a_new_practice_with_an_existing_id_is_refused(cur):
     with pytest.raises(Rejected, match="bestaat al"):
         cur.propose(LID, new_practice(id="wet-bibob"))
+
+
+def test_other_processes_learn_which_files_a_publication_changed(cur, content):
+    from kast.curation import Curation
+
+    other = Curation(type(content)(content.path), names=False)   # as another server process would
+    before = other.published_version()
+    pid = _submitted(cur)
+    cur.publish(REDACTEUR, pid)
+    assert other.published_version() != before
+    assert other.changed_since(before) == ["practices/bibob-toets-bij-vakantieparken-in-assen.md"]
+    assert other.changed_since(other.published_version()) == []

@@ -27,11 +27,20 @@ class Histories:
         found = self.repo.read(commit_id, path)
         return entry_format.parse(found[0]) if found else None
 
-    def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
-        """Each published change of an entry, newest first: who, when, why, and what changed per field."""
-        if self.published(entry_id, editor) is None and (editor is None or not editor.curator
-                                                         or self.published(entry_id) is None):
+    def _visible_or_404(self, entry_id: str, editor: Editor | None) -> None:
+        """Raise NotFound unless the entry is published and `editor` (None: an anonymous visitor) sees it."""
+        from ..visibility import PUBLIC_STATUS, Reader
+
+        found = self.published(entry_id)
+        reader = Reader(editor.role, editor.organisation) if editor else ANONYMOUS
+        if found is None or (found[0].get("zichtbaarheid") or "openbaar") not in reader.visible or not (
+                reader.sees_unpublished or (found[0].get("status") or "gepubliceerd") in PUBLIC_STATUS):
             raise NotFound("dit item bestaat niet")
+
+    def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
+        """Each published change of an entry, newest first: who, when, why, and what changed per field.
+        `editor` None is an anonymous visitor: a hidden entry has no history for them (NotFound)."""
+        self._visible_or_404(entry_id, editor)
         path = entry_format.path_of(entry_id)
         out = []
         for commit in self.repo.walk(self.repo.published_ref, paths=[path], max_entries=limit):
@@ -44,9 +53,8 @@ class Histories:
         return out
 
     def version_at(self, entry_id: str, commit: str, editor: Editor | None = None) -> dict:
-        """The fields of an entry as they were published at `commit`."""
-        if self.published(entry_id, editor) is None:
-            raise NotFound("dit item bestaat niet")
+        """The fields of an entry as they were published at `commit` (NotFound as in `history`)."""
+        self._visible_or_404(entry_id, editor)
         try:
             commit_id = commit.encode()
             obj = self.repo.commit_obj(commit_id)
