@@ -295,9 +295,21 @@ def test_withdraw_and_no_more_edits(cur):
     assert cur.my_work(LID)["afgerond"][0]["status"] == "ingetrokken"
 
 
-def test_a_new_practice_with_an_existing_id_is_refused(cur):
+def test_a_new_practice_with_an_existing_or_invalid_id_is_refused(cur):
     with pytest.raises(Rejected, match="bestaat al"):
         cur.propose(LID, new_practice(id="wet-bibob"))
+    with pytest.raises(Rejected) as exc:
+        cur.propose(LID, new_practice(id="../../etc/passwd"))
+    assert exc.value.messages[0]["veld"] == "id"
+
+
+def test_an_edit_without_its_version_is_refused(cur):
+    from kast.curation import VersionRequired
+
+    pid = cur.propose(LID, new_practice()).proposal.id
+    with pytest.raises(VersionRequired) as exc:
+        cur.save(LID, pid, new_practice(titel="Zonder versie"), None)
+    assert exc.value.status == 428
 
 
 def test_other_processes_learn_which_files_a_publication_changed(cur, content):
