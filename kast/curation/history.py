@@ -37,13 +37,30 @@ class Histories:
                 reader.sees_unpublished or (found[0].get("status") or "gepubliceerd") in PUBLIC_STATUS):
             raise NotFound("dit item bestaat niet")
 
+    def _entry_commits(self, path: str, limit: int | None = None) -> list:
+        """Commits on the published branch that changed `path`, newest first. The curation's own commits
+        name their file in a trailer, so only commits made by other tools need a tree comparison."""
+        out = []
+        for commit in self.repo.walk(self.repo.published_ref):
+            t = meta.parse(commit.message)
+            if t.get("Actie") in ("gepubliceerd", "gearchiveerd"):
+                touched = t.get("Pad") == path
+            else:
+                parent = commit.parents[0] if commit.parents else None
+                touched = self.repo.blob_id(commit.id, path) != self.repo.blob_id(parent, path)
+            if touched:
+                out.append(commit)
+                if limit and len(out) >= limit:
+                    break
+        return out
+
     def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
         """Each published change of an entry, newest first: who, when, why, and what changed per field.
         `editor` None is an anonymous visitor: a hidden entry has no history for them (NotFound)."""
         self._visible_or_404(entry_id, editor)
         path = entry_format.path_of(entry_id)
         out = []
-        for commit in self.repo.walk(self.repo.published_ref, paths=[path], max_entries=limit):
+        for commit in self._entry_commits(path, limit):
             new = self._fields_at(commit.id, path)
             old = self._fields_at(commit.parents[0], path) if commit.parents else None
             event = meta.Event.of(commit)
@@ -60,7 +77,7 @@ class Histories:
             obj = self.repo.commit_obj(commit_id)
         except (KeyError, ValueError, AssertionError):
             raise NotFound("deze versie bestaat niet") from None
-        published = {c.id for c in self.repo.walk(self.repo.published_ref, paths=[entry_format.path_of(entry_id)])}
+        published = {c.id for c in self._entry_commits(entry_format.path_of(entry_id))}
         fields = self._fields_at(obj.id, entry_format.path_of(entry_id)) if obj.id in published else None
         if fields is None:
             raise NotFound("deze versie bestaat niet")
