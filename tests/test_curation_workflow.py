@@ -322,3 +322,21 @@ def test_other_processes_learn_which_files_a_publication_changed(cur, content):
     assert other.published_version() != before
     assert other.changed_since(before) == ["practices/bibob-toets-bij-vakantieparken-in-assen.md"]
     assert other.changed_since(other.published_version()) == []
+
+
+def test_a_false_alarm_can_be_stored_with_a_reason_and_published_after_a_redacteur_agrees(cur):
+    text = "Het programma Stationsweg 2030 bracht de panden rond het station in beeld."
+    with pytest.raises(Rejected) as exc:
+        cur.propose(LID, new_practice(aanpak=text))
+    assert [m["soort"] for m in exc.value.messages] == ["adres"]
+    result = cur.propose(LID, new_practice(aanpak=text), override="naam van een programma, geen adres")
+    pid = result.proposal.id
+    cur.submit(LID, pid)
+    with pytest.raises(Rejected, match="persoonsgegevens"):
+        cur.publish(REDACTEUR, pid)
+    finding = cur.draft(REDACTEUR, pid).findings[0]
+    cur.mark_not_personal(REDACTEUR, pid, finding.fingerprint, "programmanaam")
+    cur.publish(REDACTEUR, pid)
+    steps = cur.proposal_history(REDACTEUR, pid)
+    assert [s["actie"] for s in steps][:2] == ["gepubliceerd", "vrijgegeven"]
+    assert steps[1]["toelichting"] == "programmanaam" and steps[1]["door"]["naam"] == "Redacteur VNG"
