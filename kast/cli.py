@@ -265,3 +265,8 @@ _register_groups()
 
 if __name__ == "__main__":
     main()
+
+
+from .curation.commands import content  # noqa: E402  (its own module keeps this file small)
+
+main.add_command(content)

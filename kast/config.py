@@ -20,7 +20,13 @@ def base_iri(explicit: str | None = None) -> str:
 
 
 def data_dir(explicit: str | os.PathLike | None = None) -> Path:
-    return Path(explicit or os.environ.get("KAST_DATA") or DEFAULT_DATA)
+    """The folder the kast reads: the argument, $KAST_DATA, the content repository (see kast.curation:
+    $KAST_CONTENT_REPO, or var/content once `kast content init` made it), else data/."""
+    chosen = explicit or os.environ.get("KAST_DATA") or os.environ.get("KAST_CONTENT_REPO")
+    if chosen:
+        return Path(chosen)
+    content = Path(os.environ.get("KAST_VAR") or ROOT / "var") / "content"
+    return content if (content / ".git").is_dir() else DEFAULT_DATA
 
 # The source documents themselves live beside the repository (shared/sources), not in it.
 SOURCE_TEXTS = Path(os.environ.get("KAST_SOURCE_TEXTS") or ROOT.parent / "shared" / "sources")

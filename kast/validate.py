@@ -18,9 +18,12 @@ def load_shapes(path: Path, vocab: Vocabulary) -> Graph:
     return shapes
 
 
-def shacl_messages(graph: Graph, shapes: Graph, file_of: dict, vocab: Vocabulary) -> list[Message]:
-    """Validate `graph` against `shapes`; one Message per SHACL result, sorted by file."""
-    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
+def shacl_messages(graph: Graph, shapes: Graph, file_of: dict, vocab: Vocabulary,
+                   focus_nodes: list | None = None) -> list[Message]:
+    """Validate `graph` against `shapes` (only `focus_nodes` when given); one Message per SHACL result,
+    sorted by file."""
+    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True,
+                                   focus_nodes=focus_nodes)
     keys = {kind: {vocab.resolve(f.predicate): f.key for f in fields if f.predicate}
             for kind, fields in FIELDS.items()}
     messages = []

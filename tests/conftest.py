@@ -1,9 +1,15 @@
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from kast.loader import load
+# Everything the kast writes while running (index, database, content repository) goes to a temporary
+# runtime folder during the tests, never to var/ of the checkout, and data/ is only read.
+os.environ.setdefault("KAST_VAR", tempfile.mkdtemp(prefix="kast-tests-var-"))
+
+from kast.loader import load  # noqa: E402
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

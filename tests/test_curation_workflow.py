@@ -65,7 +65,8 @@ def test_lid_proposes_redacteur_sends_back_lid_fixes_second_redacteur_publishes(
     log = git(content, "log", "--format=%an <%ae>|%s", "gepubliceerd")
     assert log.splitlines()[0] == "Tweede redacteur VNG <account-3@apothekerskast.invalid>|Nieuwe praktijk: " \
                                   "Bibob-toets bij vakantieparken in Assen"
-    assert git(content, "status", "--porcelain") == ""
+    content.refresh_index()
+    assert git(content, "status", "--porcelain") == ""   # the work tree is exactly the published branch
     assert "apothekerskast.invalid" in git(content, "log", "--all", "--format=%ae") and "@" not in "".join(
         line.split("@")[1] for line in git(content, "log", "--all", "--format=%ae").split() if "invalid" not in line)
 
@@ -109,6 +110,11 @@ def test_hidden_entries_cannot_be_changed_by_a_member(cur):
         cur.propose(LID, {"titel": "x"}, hidden_id, cur.published(hidden_id)[1])
     with pytest.raises(NotFound):
         cur.history(hidden_id, LID)
+    with pytest.raises(NotFound):
+        cur.history(hidden_id)   # an anonymous visitor
+    with pytest.raises(NotFound):
+        cur.version_at(hidden_id, cur.published_version())
+    assert cur.history(hidden_id, REDACTEUR)[0]["actie"] == "gepubliceerd"
 
 
 def test_submit_needs_a_valid_entry_with_messages_per_field(cur):
@@ -289,6 +295,48 @@ def test_withdraw_and_no_more_edits(cur):
     assert cur.my_work(LID)["afgerond"][0]["status"] == "ingetrokken"
 
 
-def test_a_new_practice_with_an_existing_id_is_refused(cur):
+def test_a_new_practice_with_an_existing_or_invalid_id_is_refused(cur):
     with pytest.raises(Rejected, match="bestaat al"):
         cur.propose(LID, new_practice(id="wet-bibob"))
+    with pytest.raises(Rejected) as exc:
+        cur.propose(LID, new_practice(id="../../etc/passwd"))
+    assert exc.value.messages[0]["veld"] == "id"
+
+
+def test_an_edit_without_its_version_is_refused(cur):
+    from kast.curation import VersionRequired
+
+    pid = cur.propose(LID, new_practice()).proposal.id
+    with pytest.raises(VersionRequired) as exc:
+        cur.save(LID, pid, new_practice(titel="Zonder versie"), None)
+    assert exc.value.status == 428
+
+
+def test_other_processes_learn_which_files_a_publication_changed(cur, content):
+    from kast.curation import Curation
+
+    other = Curation(type(content)(content.path), names=False)   # as another server process would
+    before = other.published_version()
+    pid = _submitted(cur)
+    cur.publish(REDACTEUR, pid)
+    assert other.published_version() != before
+    assert other.changed_since(before) == ["practices/bibob-toets-bij-vakantieparken-in-assen.md"]
+    assert other.changed_since(other.published_version()) == []
+
+
+def test_a_false_alarm_can_be_stored_with_a_reason_and_published_after_a_redacteur_agrees(cur):
+    text = "Het programma Stationsweg 2030 bracht de panden rond het station in beeld."
+    with pytest.raises(Rejected) as exc:
+        cur.propose(LID, new_practice(aanpak=text))
+    assert [m["soort"] for m in exc.value.messages] == ["adres"]
+    result = cur.propose(LID, new_practice(aanpak=text), override="naam van een programma, geen adres")
+    pid = result.proposal.id
+    cur.submit(LID, pid)
+    with pytest.raises(Rejected, match="persoonsgegevens"):
+        cur.publish(REDACTEUR, pid)
+    finding = cur.draft(REDACTEUR, pid).findings[0]
+    cur.mark_not_personal(REDACTEUR, pid, finding.fingerprint, "programmanaam")
+    cur.publish(REDACTEUR, pid)
+    steps = cur.proposal_history(REDACTEUR, pid)
+    assert [s["actie"] for s in steps][:2] == ["gepubliceerd", "vrijgegeven"]
+    assert steps[1]["toelichting"] == "programmanaam" and steps[1]["door"]["naam"] == "Redacteur VNG"

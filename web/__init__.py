@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
     app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd
     app.register_blueprint(curation_api.bp)
+    curation.warm_up(app)
     profiles.register(app, site)          # /profielen and /api/v1/profielen (issue 13)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)

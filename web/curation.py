@@ -5,16 +5,13 @@ The content repository is $KAST_CONTENT_REPO (or the config key of that name); w
 default (a repository under $KAST_VAR seeded from data/). The site serves that repository's published work
 tree, so what is published is what is shown.
 """
-import os
 import threading
 import time
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kast import config
-from kast.curation import Conflict, ContentRepo, CurationError, Editor, Rejected, atom
+from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, settings
 from kast.curation.meta import STATUS_LABELS
 
 from . import curation_form as cf
@@ -25,25 +22,16 @@ bp = Blueprint("redactie", __name__)
 _lock = threading.Lock()
 
 
-def content_repository(cfg) -> Path:
+def content_repository(cfg) -> str:
     """Where the content repository of this app is, made (and seeded from the data folder) when missing.
 
     $KAST_CONTENT_REPO names it; otherwise the data folder is the repository, except the project's own
     data/, which is never committed into: then a repository under the runtime folder ($KAST_VAR) is
     seeded with a copy of it. The site serves the repository's published work tree.
     """
-    data = config.data_dir(cfg.get("KAST_DATA")).resolve()
-    explicit = cfg.get("KAST_CONTENT_REPO") or os.environ.get("KAST_CONTENT_REPO")
-    if explicit:
-        path, seed = Path(explicit), data
-    elif (data == config.ROOT or config.ROOT in data.parents) and not (data / ".git").exists():
-        path, seed = Path(cfg.get("KAST_VAR") or config.var_dir()) / "content", data
-    else:
-        path, seed = data, None
     with _lock:
-        if not (path / ".git").is_dir():
-            ContentRepo.init(path, seed=seed if seed is not None and seed != path.resolve() else None)
-    return path
+        return settings.open_repo(cfg.get("KAST_DATA"), explicit=cfg.get("KAST_CONTENT_REPO"),
+                                  var=cfg.get("KAST_VAR")).path.as_posix()
 
 
 _checked = [0.0]
@@ -59,13 +47,18 @@ def take_in_published_changes():
         site().refresh()
 
 
+def warm_up(app) -> None:
+    """The name finder (deduce) takes seconds to start: begin now, off the request path."""
+    from kast.curation import guard
+
+    guard.warm_up()
+
+
 def curation():
     """The curation of this app's content repository, opened once per process."""
     app = current_app
     with _lock:
         if "curation" not in app.extensions:
-            from kast.curation import Curation, ContentRepo
-
             app.extensions["curation"] = Curation(ContentRepo(app.config["KAST_CONTENT_REPO"]))
         return app.extensions["curation"]
 

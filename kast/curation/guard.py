@@ -133,7 +133,7 @@ def scan_text(field: str, text: str, salt: str = "", names: bool = True,
             add("bsn", m.group(), bool(BSN_CONTEXT.search(context)))
     if names and any(c.isupper() for c in text):
         for name in DEDUCE.persons(text):
-            if not _known_place(name, allowed):
+            if not _known_place(name, allowed, text):
                 add("naam", name, False)
     return found
 
@@ -141,16 +141,25 @@ def scan_text(field: str, text: str, salt: str = "", names: bool = True,
 PARTICLES = {"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "uit"}
 
 
-def _known_place(name: str, allowed: set[str]) -> bool:
-    """deduce reads 'burgemeester van Assen' as a surname; a known place or organisation is no person.
+def _known_place(name: str, allowed: frozenset[str], text: str = "") -> bool:
+    """deduce reads 'burgemeester van Assen' or 'Commissaris van de Koning' as surnames: a name that is
+    (part of) a place or organisation the kast knows, and written as such in the text, is no person.
 
-    >>> _known_place("van Assen", {"assen"}), _known_place("Jan Bakker", {"assen"})
+    >>> known = frozenset({"assen", "commissaris van de koning"})
+    >>> _known_place("van Assen", known), _known_place("Jan Bakker", known)
     (True, False)
+    >>> _known_place("van de Koning", known, "De Commissaris van de Koning belde.")
+    True
     """
     words = name.split()
     while words and words[0].lower() in PARTICLES:
         words = words[1:]
-    return bool(words) and " ".join(words).casefold() in allowed
+    if not words:
+        return True
+    if " ".join(words).casefold() in allowed:
+        return True
+    folded, lowered = name.casefold(), text.casefold()
+    return any(folded in label and label in lowered for label in allowed if len(label) > len(folded))
 
 
 def scan(fields, salt: str = "", names: bool = True, allowed: frozenset[str] = frozenset()) -> list[Finding]:

@@ -13,18 +13,54 @@ PUBLIC_ACTIONS = ("gepubliceerd", "gearchiveerd", "begin")
 
 
 class Histories:
+    def published_version(self) -> str:
+        """The commit id of what is published now (cheap: one ref read); poll it to notice publications."""
+        return self.repo.head(self.repo.published_ref).decode()
+
+    def changed_since(self, version: str) -> list[str]:
+        """Files (paths under the data folder) changed on the published branch since `version`: what a
+        process that loaded `version` has to re-read."""
+        head = self.repo.head(self.repo.published_ref)
+        return [] if head.decode() == version else self.repo.changed_paths(version.encode(), head)
+
     def _fields_at(self, commit_id: bytes, path: str) -> dict | None:
         found = self.repo.read(commit_id, path)
         return entry_format.parse(found[0]) if found else None
 
-    def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
-        """Each published change of an entry, newest first: who, when, why, and what changed per field."""
-        if self.published(entry_id, editor) is None and (editor is None or not editor.curator
-                                                         or self.published(entry_id) is None):
+    def _visible_or_404(self, entry_id: str, editor: Editor | None) -> None:
+        """Raise NotFound unless the entry is published and `editor` (None: an anonymous visitor) sees it."""
+        from ..visibility import PUBLIC_STATUS, Reader
+
+        found = self.published(entry_id)
+        reader = Reader(editor.role, editor.organisation) if editor else ANONYMOUS
+        if found is None or (found[0].get("zichtbaarheid") or "openbaar") not in reader.visible or not (
+                reader.sees_unpublished or (found[0].get("status") or "gepubliceerd") in PUBLIC_STATUS):
             raise NotFound("dit item bestaat niet")
+
+    def _entry_commits(self, path: str, limit: int | None = None) -> list:
+        """Commits on the published branch that changed `path`, newest first. The curation's own commits
+        name their file in a trailer, so only commits made by other tools need a tree comparison."""
+        out = []
+        for commit in self.repo.walk(self.repo.published_ref):
+            t = meta.parse(commit.message)
+            if t.get("Actie") in ("gepubliceerd", "gearchiveerd"):
+                touched = t.get("Pad") == path
+            else:
+                parent = commit.parents[0] if commit.parents else None
+                touched = self.repo.blob_id(commit.id, path) != self.repo.blob_id(parent, path)
+            if touched:
+                out.append(commit)
+                if limit and len(out) >= limit:
+                    break
+        return out
+
+    def history(self, entry_id: str, editor: Editor | None = None, limit: int = 100) -> list[dict]:
+        """Each published change of an entry, newest first: who, when, why, and what changed per field.
+        `editor` None is an anonymous visitor: a hidden entry has no history for them (NotFound)."""
+        self._visible_or_404(entry_id, editor)
         path = entry_format.path_of(entry_id)
         out = []
-        for commit in self.repo.walk(self.repo.published_ref, paths=[path], max_entries=limit):
+        for commit in self._entry_commits(path, limit):
             new = self._fields_at(commit.id, path)
             old = self._fields_at(commit.parents[0], path) if commit.parents else None
             event = meta.Event.of(commit)
@@ -34,15 +70,14 @@ class Histories:
         return out
 
     def version_at(self, entry_id: str, commit: str, editor: Editor | None = None) -> dict:
-        """The fields of an entry as they were published at `commit`."""
-        if self.published(entry_id, editor) is None:
-            raise NotFound("dit item bestaat niet")
+        """The fields of an entry as they were published at `commit` (NotFound as in `history`)."""
+        self._visible_or_404(entry_id, editor)
         try:
             commit_id = commit.encode()
             obj = self.repo.commit_obj(commit_id)
         except (KeyError, ValueError, AssertionError):
             raise NotFound("deze versie bestaat niet") from None
-        published = {c.id for c in self.repo.walk(self.repo.published_ref, paths=[entry_format.path_of(entry_id)])}
+        published = {c.id for c in self._entry_commits(entry_format.path_of(entry_id))}
         fields = self._fields_at(obj.id, entry_format.path_of(entry_id)) if obj.id in published else None
         if fields is None:
             raise NotFound("deze versie bestaat niet")

@@ -62,6 +62,12 @@ class InvalidState(CurationError):
     status = 409
 
 
+class VersionRequired(CurationError):
+    """An edit without the version it started from (HTTP 428: send If-Match)."""
+
+    status = 428
+
+
 class Rejected(CurationError):
     """Validation or privacy findings stop the action; `messages` has one entry per field (HTTP 422)."""
 

@@ -8,8 +8,8 @@ leaves a consistent repository:
 1. objects (blobs, trees, commit) are written by dulwich, each to a lock file, fsynced and renamed;
 2. the branch ref is moved with compare-and-swap (the commit point: a save is acknowledged after this);
 3. for the published branch: a journal names the paths to check out, the files are written atomically
-   (temp file, fsync, rename), the index is updated and the journal removed. A journal left by a killed
-   process is replayed by the next writer.
+   (temp file, fsync, rename) and the journal removed. A journal left by a killed process is replayed by
+   the next writer. (The git index is written at creation and by `refresh_index`, not per publication.)
 
 Lock files git leaves behind (``index.lock``, ``refs/heads/x.lock``) are removed only while we hold the
 repository lock and no process has them open.
@@ -18,14 +18,13 @@ import contextlib
 import fcntl
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from dulwich.errors import NotTreeError
 from dulwich.file import FileLocked
 from dulwich.index import Index, index_entry_from_stat
-from dulwich.object_store import commit_tree_changes, tree_lookup_path
 from dulwich.objects import Blob, Commit, Tree
 from dulwich.repo import Repo
 
@@ -39,7 +38,10 @@ STALE_LOCK_SECONDS = 600   # where /proc cannot tell who holds a lock file
 
 
 class RepoError(Exception):
-    """Something is wrong with the content repository itself (not with what a user typed)."""
+    """Something is wrong with the content repository itself, or it is busy (HTTP 503); the message is
+    Dutch and fit for the user."""
+
+    status = 503
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ class ContentRepo:
         except Exception as exc:
             raise RepoError(f"{self.path} is geen git-repository: {exc}") from exc
         self.git_dir = Path(self.repo.controldir())
+        self._trees: dict[bytes, Tree] = {}
+        self._thread_lock = threading.RLock()
         self.repo.object_store.fsync_object_files = True   # a written object survives a crash too
         self._locked = 0
 
@@ -125,33 +129,40 @@ class ContentRepo:
                 rel = file.relative_to(path)
                 if file.is_file() and rel.parts[0] != ".git" and not file.name.endswith(TMP_SUFFIX):
                     files[rel.as_posix()] = file.read_bytes()
-            commit = content.commit(content.published_ref, files, SYSTEM,
-                                    "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
-            content._checkout(commit, list(files))
+            store = content.repo.object_store
+            store.fsync_object_files = False   # thousands of files: one sync before the ref instead
+            try:
+                commit = content.commit(content.published_ref, files, SYSTEM,
+                                        "Inhoud opgenomen in de inhoudsrepository\n\nKast-Actie: begin\n", None)
+            finally:
+                store.fsync_object_files = True
+            content._checkout(commit, list(files), index=True)
         return content
 
     # ------------------------------------------------------------------ locking and recovery
 
     @contextlib.contextmanager
     def locked(self):
-        """Hold the repository lock (re-entrant in this process); repair what a killed writer left."""
-        if self._locked:
-            self._locked += 1
+        """Hold the repository lock: one writer per process (threads wait) and per repository (an fcntl
+        lock between processes); re-entrant in the thread that holds it. Repairs what a killed writer left."""
+        with self._thread_lock:
+            if self._locked:
+                self._locked += 1
+                try:
+                    yield
+                finally:
+                    self._locked -= 1
+                return
+            fd = os.open(self.git_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
             try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._locked = 1
+                self.recover()
                 yield
             finally:
-                self._locked -= 1
-            return
-        fd = os.open(self.git_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            self._locked = 1
-            self.recover()
-            yield
-        finally:
-            self._locked = 0
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
+                self._locked = 0
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
 
     def recover(self) -> list[str]:
         """Remove stale lock files and finish an interrupted checkout. Call only under the lock."""
@@ -206,14 +217,28 @@ class ContentRepo:
     def commit_obj(self, commit_id: bytes) -> Commit:
         return self.repo[commit_id]
 
+    def _tree(self, sha: bytes) -> Tree:
+        """Trees are immutable: keep the last few parsed (the practices folder has 10,000 entries)."""
+        tree = self._trees.get(sha)
+        if tree is None:
+            tree = self.repo[sha]
+            if len(self._trees) > 64:
+                with contextlib.suppress(StopIteration, KeyError, RuntimeError):   # another thread trimmed it
+                    self._trees.pop(next(iter(self._trees)))
+            self._trees[sha] = tree
+        return tree
+
     def blob_id(self, commit_id: bytes | None, path: str) -> bytes | None:
         if commit_id is None:
             return None
-        tree = self.repo[commit_id].tree
-        try:
-            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, tree, path.encode())
-        except (KeyError, NotTreeError):
-            return None
+        sha, mode = self.repo[commit_id].tree, stat.S_IFDIR
+        for part in path.encode().split(b"/"):
+            if not stat.S_ISDIR(mode):
+                return None
+            try:
+                mode, sha = self._tree(sha)[part]
+            except KeyError:
+                return None
         return sha if stat.S_ISREG(mode) else None
 
     def read(self, commit_id: bytes | None, path: str) -> tuple[bytes, bytes] | None:
@@ -230,12 +255,13 @@ class ContentRepo:
         return obj.data if isinstance(obj, Blob) else None
 
     def list_dir(self, commit_id: bytes, folder: str) -> list[str]:
-        try:
-            mode, sha = tree_lookup_path(self.repo.object_store.__getitem__, self.repo[commit_id].tree,
-                                         folder.encode())
-        except KeyError:
-            return []
-        return [e.path.decode() for e in self.repo[sha].iteritems()]
+        sha, mode = self.repo[commit_id].tree, stat.S_IFDIR
+        for part in folder.encode().split(b"/"):
+            try:
+                mode, sha = self._tree(sha)[part]
+            except KeyError:
+                return []
+        return [e.path.decode() for e in self._tree(sha).iteritems()] if stat.S_ISDIR(mode) else []
 
     def walk(self, ref_or_commit: bytes, paths: list[str] | None = None, max_entries: int | None = None):
         """Commits reachable from a ref or commit, newest first (optionally only those touching `paths`)."""
@@ -247,11 +273,25 @@ class ContentRepo:
         return [entry.commit for entry in walker]
 
     def changed_paths(self, old: bytes | None, new: bytes) -> list[str]:
-        old_tree = self.repo[old].tree if old else None
-        changes = self.repo.object_store.tree_changes(old_tree, self.repo[new].tree)
-        out = set()
-        for (old_path, new_path), _, _ in changes:
-            out.update(p.decode() for p in (old_path, new_path) if p)
+        """Files that differ between two commits (only differing folders are opened)."""
+        out: list[str] = []
+
+        def diff(a: bytes | None, b: bytes | None, prefix: str) -> None:
+            ea = {e.path: (e.mode, e.sha) for e in self._tree(a).iteritems()} if a else {}
+            eb = {e.path: (e.mode, e.sha) for e in self._tree(b).iteritems()} if b else {}
+            for name in sorted(set(ea) | set(eb)):
+                x, y = ea.get(name), eb.get(name)
+                if x == y:
+                    continue
+                path = prefix + name.decode()
+                dirs = [v[1] if v and stat.S_ISDIR(v[0]) else None for v in (x, y)]
+                if any(dirs):
+                    diff(dirs[0], dirs[1], path + "/")
+                for v, d in zip((x, y), dirs):
+                    if v and d is None and path not in out:
+                        out.append(path)
+
+        diff(self.repo[old].tree if old else None, self.repo[new].tree, "")
         return sorted(out)
 
     # ------------------------------------------------------------------ writing
@@ -265,6 +305,10 @@ class ContentRepo:
         """
         if not self._locked:
             raise RepoError("schrijven kan alleen binnen ContentRepo.locked()")
+        index_lock = self.git_dir / "index.lock"
+        if ref == self.published_ref and index_lock.exists() and not self._stale(index_lock):
+            # another program (git itself) is writing the index: publish nothing rather than half
+            raise RepoError("de repository is bezet (index.lock van een ander proces); probeer het zo opnieuw")
         for attempt in range(3):
             try:
                 return self._commit(ref, files, author, message, expected, parents, base_tree_of)
@@ -278,10 +322,6 @@ class ContentRepo:
         parents = [expected] if parents is None and expected else (parents or [])
         start = base_tree_of or (parents[0] if parents else None)
         tree = self.repo[start].tree if start else None
-        if tree is None:
-            empty = Tree()
-            store.add_object(empty)
-            tree = empty.id
         changes = []
         for path, data in sorted(files.items()):
             if data is None:
@@ -291,7 +331,12 @@ class ContentRepo:
                 store.add_object(blob)
                 changes.append((path.encode(), FILE_MODE, blob.id))
         c = Commit()
-        c.tree = commit_tree_changes(store, tree, changes)
+        if start is None:
+            c.tree = _build_tree(store, changes)
+        else:
+            c.tree = tree
+            for path, mode, sha in changes:
+                c.tree = self._put(c.tree, path.split(b"/"), mode, sha)
         c.parents = parents
         c.author = c.committer = author.ident()
         c.author_time = c.commit_time = int(time.time())
@@ -299,11 +344,43 @@ class ContentRepo:
         c.encoding = b"UTF-8"
         c.message = message.encode("utf-8")
         store.add_object(c)
+        if not store.fsync_object_files:
+            os.sync()   # every object on disk before the ref points at them
         if not self.repo.refs.set_if_equals(ref, expected, c.id):
             raise RepoError(f"{ref.decode()} is intussen veranderd; probeer het opnieuw")
         if ref == self.published_ref:
             self._checkout(c.id, list(files))
         return c.id
+
+    def _put(self, tree_sha: bytes | None, parts: list[bytes], mode: int | None, sha: bytes | None) -> bytes:
+        """A new tree like `tree_sha` with `parts` set to (mode, sha), or removed when sha is None.
+
+        Uses the tree cache: a save into the folder of 10,000 practices reads that tree once per process.
+        """
+        tree = Tree()
+        if tree_sha is not None:
+            for entry in self._tree(tree_sha).iteritems():
+                tree.add(entry.path, entry.mode, entry.sha)
+        name = parts[0]
+        if len(parts) == 1:
+            if sha is None:
+                if name in tree:
+                    del tree[name]
+            else:
+                tree.add(name, mode, sha)
+        else:
+            sub = tree[name][1] if name in tree and stat.S_ISDIR(tree[name][0]) else None
+            new_sub = self._put(sub, parts[1:], mode, sha)
+            if new_sub is None:
+                if name in tree:
+                    del tree[name]
+            else:
+                tree.add(name, stat.S_IFDIR, new_sub)
+        if not len(tree) and tree_sha is not None and len(parts) > 0 and sha is None:
+            return None
+        self.repo.object_store.add_object(tree)
+        self._trees[tree.id] = tree
+        return tree.id
 
     def set_ref(self, ref: bytes, new: bytes, expected: bytes | None) -> None:
         if not self.repo.refs.set_if_equals(ref, expected, new):
@@ -312,40 +389,95 @@ class ContentRepo:
     def delete_ref(self, ref: bytes) -> None:
         self.repo.refs.remove_if_equals(ref, None)
 
-    def _checkout(self, commit_id: bytes, paths: list[str]) -> None:
-        """Make the work tree and index match `commit_id` for `paths` (journaled, atomic per file)."""
+    def _checkout(self, commit_id: bytes, paths: list[str], index: bool = False) -> None:
+        """Make the work tree (and with `index` the git index) match `commit_id` for `paths`, journaled
+        and atomic per file. The index is only for people who run git in the work tree; at 10,000 files
+        rewriting it costs more than a second, so publishing leaves it and `refresh_index` renews it."""
         if not paths:
             return
         journal = self.git_dir / JOURNAL
         atomic_write(journal, "\n".join(paths).encode("utf-8"))
-        index = Index(self.repo.index_path()) if os.path.exists(self.repo.index_path()) else Index(
-            self.repo.index_path(), read=False)
+        index = (Index(self.repo.index_path()) if os.path.exists(self.repo.index_path()) else Index(
+            self.repo.index_path(), read=False)) if index else None
         for path in paths:
             target = self.path / path
             found = self.read(commit_id, path)
             if found is None:
                 target.unlink(missing_ok=True)
-                with contextlib.suppress(KeyError):
-                    del index[path.encode()]
+                if index is not None:
+                    with contextlib.suppress(KeyError):
+                        del index[path.encode()]
                 continue
             data, sha = found
             if not target.exists() or target.read_bytes() != data:
                 atomic_write(target, data)
-            index[path.encode()] = index_entry_from_stat(os.stat(target), sha, FILE_MODE)
+            if index is not None:
+                index[path.encode()] = index_entry_from_stat(os.stat(target), sha, FILE_MODE)
         for folder in {(self.path / p).parent for p in paths}:
             for tmp in folder.glob(f".*{TMP_SUFFIX}") if folder.is_dir() else []:
                 tmp.unlink(missing_ok=True)
-        self._write_index(index)
-        journal.unlink()
+        if index is None or self._write_index(index):
+            journal.unlink()   # else the journal stays and the next writer finishes the index
 
-    def _write_index(self, index: Index) -> None:
+    def refresh_index(self) -> None:
+        """Make the git index match the published branch (for `git status` in the work tree)."""
+        with self.locked():
+            head = self.head(self.published_ref)
+            index = Index(self.repo.index_path(), read=False)
+            for path in self.files(head):
+                target = self.path / path
+                if target.exists():
+                    index[path.encode()] = index_entry_from_stat(os.stat(target), self.blob_id(head, path),
+                                                                 FILE_MODE)
+            if not self._write_index(index):
+                raise RepoError("de index van de repository is bezet; probeer het zo opnieuw")
+
+    def files(self, commit_id: bytes) -> list[str]:
+        out = []
+
+        def walk(sha: bytes, prefix: str) -> None:
+            for e in self._tree(sha).iteritems():
+                if stat.S_ISDIR(e.mode):
+                    walk(e.sha, f"{prefix}{e.path.decode()}/")
+                else:
+                    out.append(prefix + e.path.decode())
+
+        walk(self.repo[commit_id].tree, "")
+        return out
+
+    def _write_index(self, index: Index) -> bool:
         for attempt in range(2):
             try:
                 index.write()
-                return
+                return True
             except FileLocked as exc:
                 if attempt or not self._stale_object_lock(exc):
-                    raise RepoError("de index van de repository is bezet; probeer het zo opnieuw") from exc
+                    return False
+        return False
+
+
+def _build_tree(store, changes) -> bytes:
+    """A tree of the added files from scratch (commit_tree_changes is slow for 10,000 files at once)."""
+    folders: dict[bytes, dict[bytes, tuple[int, bytes]]] = {b"": {}}
+    for path, mode, sha in changes:
+        if sha is None:
+            continue
+        parts = path.split(b"/")
+        for depth in range(1, len(parts)):
+            folders.setdefault(b"/".join(parts[:depth]), {})
+        folders.setdefault(b"/".join(parts[:-1]), {})[parts[-1]] = (mode, sha)
+    for folder in sorted((f for f in folders if f), key=lambda f: f.count(b"/"), reverse=True):
+        tree = Tree()
+        for name, (mode, sha) in folders[folder].items():
+            tree.add(name, mode, sha)
+        store.add_object(tree)
+        parent, _, name = folder.rpartition(b"/")
+        folders[parent][name] = (stat.S_IFDIR, tree.id)
+    root = Tree()
+    for name, (mode, sha) in folders[b""].items():
+        root.add(name, mode, sha)
+    store.add_object(root)
+    return root.id
 
 
 def _copy_tree(source: Path, target: Path) -> None:

@@ -21,7 +21,6 @@ from ..validate import shacl_messages
 from ..vocab import ACTOR_KINDS, Vocabulary
 from . import entry as entry_format
 
-PLACE_KINDS = ("gemeente", "provincie", "waterschap", "veiligheidsregio", "politie-eenheid", "actor")
 
 
 class _IdsOnlyReader(Reader):
@@ -52,9 +51,15 @@ class Context:
         self.items = builder.items
         self.sections = builder.sections
         self.fixed, self.relation_kinds = builder.fixed, builder.relation_kinds
-        self.places = frozenset(str(item.entry.data.get("naam", "")).casefold()
-                                for item in self.items.values() if item.kind in PLACE_KINDS
-                                and item.entry.data.get("naam"))
+        # Names of places and organisations the kast knows: never a person (deduce reads "Commissaris van
+        # de Koning" or "burgemeester van Assen" as surnames).
+        names = set()
+        for item in self.items.values():
+            data = item.entry.data
+            for label in [data.get("naam")] + list(data.get("andere-namen") or []):
+                if isinstance(label, str) and label.strip():
+                    names.add(label.strip().casefold())
+        self.places = frozenset(names)
         self._lock = threading.Lock()
 
     def add_practice(self, entry_id: str) -> None:
@@ -90,9 +95,7 @@ class Context:
             file.write_bytes(entry_format.serialise(fields))
             reader = Reader(data)
             reader._read_practice(file)
-        graph = Graph()
-        for s, p, o in self.ontology:
-            graph.add((s, p, o))
+        graph = Graph()   # the entry's triples only: the builder reads the fixed lists from the context
         builder = self._builder(graph)
         existing = builder.items.get(entry_id)
         if existing is not None and existing.kind == "praktijk":
@@ -103,7 +106,8 @@ class Context:
         item = builder.items.get(entry_id)
         if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
             self._add_types(graph, item.iri)
-            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab)
+            focus = [node for node, (_, owner, _) in builder.file_of.items() if owner == entry_id]
+            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus)
                          if m.entry == entry_id]
         for m in messages:   # the temporary folder is no part of the message
             m.file = path
@@ -113,6 +117,9 @@ class Context:
         """Give referenced items their classes, so sh:class checks see what the full graph would."""
         kinds = {item.iri: item.kind for item in self.items.values()}
         for obj in set(graph.objects(subject, None)):
+            if (obj, SKOS.inScheme, None) in self.ontology:   # a fixed-list value: shapes may follow its links
+                for p, o in self.ontology.predicate_objects(obj):   # (aard → kast:natureOfKind → soort)
+                    graph.add((obj, p, o))
             kind = kinds.get(obj)
             if kind:
                 graph.add((obj, RDF.type, self.vocab.classes[kind]))

@@ -16,7 +16,8 @@ from ..readers import ID_PATTERN
 from ..visibility import PUBLIC_STATUS, Reader
 from . import entry as entry_format
 from . import guard, meta
-from .identity import Conflict, Editor, InvalidState, NotAllowed, NotFound, Rejected
+from .identity import Conflict, Editor, InvalidState, NotAllowed, NotFound, Rejected, VersionRequired
+from .bulk import Bulk
 from .history import Histories
 from .merge import three_way
 from .publish import Publishing
@@ -72,7 +73,7 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-class Curation(Publishing, Histories, Queues):
+class Curation(Publishing, Histories, Queues, Bulk):
     def __init__(self, repo: ContentRepo, names: bool = True):
         self.repo = repo
         self.names = names            # the deduce name check; only tests of other things turn it off
@@ -189,7 +190,10 @@ class Curation(Publishing, Histories, Queues):
         """
         fields = entry_format.flatten(fields)
         entry_id = entry_id or fields.get("id") or entry_format.slug(str(fields.get("titel") or ""))
-        path = entry_format.path_of(entry_id)
+        try:
+            path = entry_format.path_of(entry_id)
+        except entry_format.EntryFormatError as exc:
+            raise Rejected(str(exc), [{"veld": "id", "melding": str(exc)}]) from None
         with self.repo.locked():
             pub_ref = self.repo.published_ref
             pub_head = self.repo.head(pub_ref)
@@ -253,6 +257,8 @@ class Curation(Publishing, Histories, Queues):
     def save(self, editor: Editor, proposal_id: str, fields: dict, version: str, autosave: bool = False,
              override: str | None = None) -> SaveResult:
         """Save an edit of a proposal that started from `version` (the ETag the editor loaded)."""
+        if not version:
+            raise VersionRequired("geef de versie waarvan u uitging (If-Match); zo gaat geen wijziging verloren")
         fields = entry_format.flatten(fields)
         ref = self._ref(proposal_id)
         with self.repo.locked():

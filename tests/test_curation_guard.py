@@ -1,0 +1,38 @@
+"""The privacy guard: what blocks storing, what only blocks publication, and what is no person."""
+from kast.curation.guard import scan_text
+
+
+def kinds(text, **kw):
+    return [(f.kind, f.blocking) for f in scan_text("aanpak", text, "salt", **kw)]
+
+
+def test_a_bsn_blocks_when_the_text_says_so_and_warns_otherwise():
+    assert kinds("Het BSN van de huurder is 111222333.", names=False) == [("bsn", True)]
+    assert kinds("burgerservicenummer: 1112.22.333", names=False) == [("bsn", True)]
+    assert kinds("Zaaknummer 111222333 in het register.", names=False) == [("bsn", False)]
+    assert kinds("Kenmerk 123456789 (geen elfproef).", names=False) == []
+
+
+def test_contact_details_and_bank_accounts_block():
+    assert kinds("Mail naar a.jansen@gemeente.nl", names=False) == [("e-mailadres", True)]
+    assert kinds("Bel +31 6 12345678", names=False) == [("telefoonnummer", True)]
+    assert kinds("Stort op NL91 ABNA 0417 1643 00", names=False) == [("iban", True)]
+    assert kinds("Stort op NL91ABNA0417164301", names=False) == []   # checksum fails: not an IBAN
+    assert kinds("Het pand aan de Dorpsstraat 12 werd gesloten.", names=False) == [("adres", True)]
+    assert kinds("Postcode 9401 AB 12 in Assen.", names=False) == [("adres", True)]
+    assert kinds("Kamerstuk 29 911, nr. 175 van 2017", names=False) == []
+
+
+def test_person_names_warn_but_places_and_organisations_do_not():
+    assert kinds("Wethouder Jan Bakker sprak met de exploitanten.") == [("naam", False)]
+    places = frozenset({"assen", "tilburg"})
+    assert kinds("De burgemeester van Assen en de gemeente Tilburg.", allowed=places) == []
+    assert kinds("Het RIEC Zeeland-West-Brabant en Bureau Regioburgemeesters.", allowed=places) == []
+
+
+def test_findings_never_repeat_the_data_and_are_stable_per_entry():
+    first = scan_text("samenvatting", "Mail jan@assen.nl", "entry-a", names=False)[0]
+    assert "jan@assen.nl" not in first.message and "jan@" not in first.shown
+    again = scan_text("samenvatting", "Zie ook: mail jan@assen.nl", "entry-a", names=False)[0]
+    other = scan_text("samenvatting", "Mail jan@assen.nl", "entry-b", names=False)[0]
+    assert first.fingerprint == again.fingerprint != other.fingerprint
