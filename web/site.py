@@ -42,6 +42,7 @@ class Site:
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
+        self.__dict__.pop("_netwerk_states", None)   # maps and networks are built again on next use
 
     @classmethod
     def for_config(cls, cfg) -> "Site":
