@@ -160,6 +160,13 @@ def test_marker_appears_in_no_output_for_anyone_else(app, auth, assen):
             assert MARKER not in who.get(url).get_data(as_text=True), url
         # a search page repeats the query: there the count says it
         assert who.get(f"/api/v1/zoeken?q={MARKER}").get_json()["totaal"] == 0
+        # SPARQL: no literal anywhere in any graph the reader may query holds the marker (profiles never enter one)
+        query = f'ASK {{ {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }} FILTER(CONTAINS(STR(?o), "{MARKER}")) }}'
+        answer = who.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert answer.status_code == 200 and answer.get_json()["boolean"] is False
+        found = who.get("/sparql", query_string={"query": query.replace(MARKER, "Damoclesbeleid")},
+                        headers={"Accept": "application/sparql-results+json"})
+        assert found.get_json()["boolean"] is True   # the same question does find what is there
     own = assen.measurement
     for who in (emmen, amsterdam):
         for url in ("/profielen/gm0106", FORM, own, own + "/afdrukken", "/profielen/gm0106/export.csv",
