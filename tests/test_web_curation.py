@@ -1,5 +1,6 @@
 """Curation in the browser's terms (test client): a member proposes, a curator sends back, the member
 fixes, a second curator publishes, and it is live; four eyes, conflicts and privacy in the pages."""
+import io
 import re
 from html import unescape
 
@@ -168,3 +169,30 @@ def test_personal_data_stops_a_proposal(app, people):
 def test_forms_need_their_csrf_token(app, people):
     response = people["oov-assen"].post("/redactie/nieuw", data=ASSEN)
     assert response.status_code == 400
+
+
+def test_import_from_a_spreadsheet_and_export_a_list(app, people):
+    import openpyxl
+
+    from kast.curation.bulk import template
+
+    lid = people["oov-assen"]
+    assert "praktijken-sjabloon.xlsx" in lid.get("/redactie/sjabloon.xlsx").headers["Content-Disposition"]
+    good = template("csv").decode("utf-8").replace("voorbeeld-bibob-toets-vakantieparken", "import-uit-een-csv")
+    response = lid.post("/redactie/import", data={"csrf_token": csrf_token(lid, "/redactie/import"),
+                                                  "bestand": (io.BytesIO(good.encode("utf-8")), "praktijken.csv")},
+                        content_type="multipart/form-data")
+    assert response.status_code == 200 and "1 als concept opgenomen" in response.get_data(as_text=True)
+    bad = good.replace(",best,", ",misschien,")
+    refused = lid.post("/redactie/import", data={"csrf_token": csrf_token(lid, "/redactie/import"),
+                                                 "bestand": (io.BytesIO(bad.encode("utf-8")), "fout.csv")},
+                       content_type="multipart/form-data")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "0 als concept opgenomen" in text and "soort" in text
+    exported = app.test_client().get("/praktijken/export.xlsx?aard=valkuil")
+    sheet = openpyxl.load_workbook(io.BytesIO(exported.data)).worksheets[0]
+    header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    aard = header.index("aard")
+    assert exported.status_code == 200 and rows and all(r[aard] == "valkuil" for r in rows)
+    search = app.test_client().get("/zoeken/export.csv?q=bibob").data.decode("utf-8")
+    assert "wet-bibob" in search and "=" not in search.splitlines()[1][:1]
