@@ -24,6 +24,13 @@ KIND_NAMES = {
 MAX_QUOTE = 200
 
 
+def personal_data(e: Entry, text: str) -> list[str]:
+    """Findings in `text`, from the scan the reader already made of this entry when there was one."""
+    if e.personal is not None:
+        return e.personal.get(text, [])
+    return find_personal_data(text)
+
+
 def _kind_names(kinds) -> str:
     """'actor' stands for every kind of organisation; name the others separately."""
     names = {"actor"} if set(ACTOR_KINDS) <= set(kinds) else set()
@@ -39,24 +46,29 @@ class Item:
 
 
 class Builder:
-    def __init__(self, graph: Graph, vocab: Vocabulary):
+    """Writes the triples of entries into `graph`; the fixed lists and relation kinds come from `ontology`
+    (default: the same graph), so a reload can build one file's triples in a graph of their own."""
+
+    def __init__(self, graph: Graph, vocab: Vocabulary, ontology: Graph | None = None):
         self.g = graph
         self.v = vocab
         self.items: dict[str, Item] = {}
         self.sections: dict[tuple[str, str], URIRef] = {}
         self.messages: list[Message] = []
-        self.fixed = self._fixed_lists()
+        ontology = graph if ontology is None else ontology
+        self.fixed = self._fixed_lists(ontology)
         self.relation_kinds = {
-            str(notation): prop for concept, prop in graph.subject_objects(vocab.kast.asProperty)
-            for notation in graph.objects(concept, SKOS.notation)
+            str(notation): prop for concept, prop in ontology.subject_objects(vocab.kast.asProperty)
+            for notation in ontology.objects(concept, SKOS.notation)
         }
         self.file_of: dict[URIRef, tuple[str, str, str]] = {}   # node → (file, item id, kind)
 
-    def _fixed_lists(self) -> dict[str, dict[str, URIRef]]:
+    @staticmethod
+    def _fixed_lists(ontology: Graph) -> dict[str, dict[str, URIRef]]:
         lists: dict[str, dict[str, URIRef]] = {}
-        for concept, scheme in self.g.subject_objects(SKOS.inScheme):
+        for concept, scheme in ontology.subject_objects(SKOS.inScheme):
             name = str(scheme).rsplit("/", 1)[-1]
-            for notation in self.g.objects(concept, SKOS.notation):
+            for notation in ontology.objects(concept, SKOS.notation):
                 lists.setdefault(name, {})[str(notation)] = concept
         return lists
 
@@ -175,7 +187,7 @@ class Builder:
                 self.error(e, "verwacht tekst, gevonden een lijst of blok", f.key)
                 return None
             text = str(v).strip()
-            for finding in find_personal_data(text):
+            for finding in personal_data(e, text):
                 self.error(e, f"mogelijk persoonsgegeven ({finding}); persoonsgegevens horen niet in de kast "
                               "en dit veld is niet geladen", f.key)
                 return None
@@ -248,7 +260,7 @@ class Builder:
                 self.error(e, "elke bronvermelding heeft de velden 'bron' en 'sectie'", label)
                 continue
             source = c.get("bron")
-            source = f"{source:03d}" if isinstance(source, int) else str(source)
+            source = f"{source:03d}" if isinstance(source, int) and not isinstance(source, bool) else str(source)[:80]
             section = str(c.get("sectie", "")).strip()
             src = self.items.get(source)
             if src is None or src.kind != "bron":
@@ -266,7 +278,11 @@ class Builder:
             self.g.add((subject, PROV.qualifiedDerivation, node))
             self.g.add((node, RDF.type, PROV.Derivation))
             self.g.add((node, PROV.entity, sec))
-            for key in c.get("onderbouwt") or []:
+            supports = c.get("onderbouwt") or []
+            if not isinstance(supports, list) or not all(isinstance(k, str) for k in supports):
+                self.error(e, "'onderbouwt' is een lijst van veldnamen", label)
+                supports = []
+            for key in supports:
                 # A nested block ('periode', 'contact') stands for all of its fields.
                 keys = [k for k in spec if k == key or k.startswith(f"{key}.")]
                 if not keys:
@@ -279,7 +295,7 @@ class Builder:
                 if len(quote) > MAX_QUOTE:
                     self.error(e, f"citaat is {len(quote)} tekens; citeer hooguit {MAX_QUOTE} tekens en "
                                   "schrijf de rest in eigen woorden", label)
-                elif not find_personal_data(quote):
+                elif not personal_data(e, quote):
                     self.g.add((node, self.v.kast.quote, Literal(quote, lang="nl")))
             added = True
         return added
