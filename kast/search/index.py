@@ -67,6 +67,29 @@ def numbers_of(bits: int):
             byte ^= low
 
 
+def analyse(doc: Document) -> tuple[tuple[str, ...], set[str], set[str]]:
+    """The stemmed FTS5 column texts of a document, its words and its terms (stems)."""
+    texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
+    analysed = [words(t) for t in texts]
+    doc_words = {w for ws in analysed for w in ws}
+    return tuple(" ".join(stem(w) for w in ws) for ws in analysed), doc_words, {stem(w) for w in doc_words}
+
+
+def _doc_row(n: int, doc: Document) -> tuple:
+    years = [int(y) for y in doc.facets.get("jaar", ()) if y.isdigit()]
+    return (n, doc.id, doc.kind, doc.title, "\n".join(doc.labels), doc.summary, doc.body,
+            ",".join(sorted(doc.concepts)), json.dumps({k: sorted(v) for k, v in doc.facets.items()}, ensure_ascii=False),
+            max(years, default=None))
+
+
+def _families(doc: Document):
+    for c in doc.concepts:
+        yield "concept", c
+    for name in FACETS:
+        for value in doc.facets.get(name, ()):
+            yield f"f_{name}", value
+
+
 def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     """Write the index for `docs` into a new SQLite file at `path`."""
     docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
@@ -80,25 +103,16 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     for n, doc in enumerate(docs):
         if doc.id in hidden:
             families["hidden", "ja"].append(n)
-        texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
-        analysed = [words(t) for t in texts]
-        fts_rows.append((n, *(" ".join(stem(w) for w in ws) for ws in analysed)))
-        doc_words = {w for ws in analysed for w in ws}
+        columns, doc_words, doc_terms = analyse(doc)
+        fts_rows.append((n, *columns))
         for w in doc_words:
             word_df[w] += 1
-        doc_terms = {stem(w) for w in doc_words}
         for t in doc_terms:
             term_df[t] += 1
         term_sets.append(doc_terms)
-        for c in doc.concepts:
-            families["concept", c].append(n)
-        for name in FACETS:
-            for value in doc.facets.get(name, ()):
-                families[f"f_{name}", value].append(n)
-        years = [int(y) for y in doc.facets.get("jaar", ()) if y.isdigit()]
-        doc_rows.append((n, doc.id, doc.kind, doc.title, "\n".join(doc.labels), doc.summary, doc.body,
-                         ",".join(sorted(doc.concepts)), json.dumps({k: sorted(v) for k, v in doc.facets.items()},
-                                                                    ensure_ascii=False), max(years, default=None)))
+        for key in _families(doc):
+            families[key].append(n)
+        doc_rows.append(_doc_row(n, doc))
         if progress:
             progress(n + 1, len(docs))
     db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
@@ -109,28 +123,104 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
                    ((family, value, _blob(to_bits(ns))) for (family, value), ns in families.items()))
     db.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-    _write_champions(db, term_df, term_sets)
+    common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
+    postings: dict[str, list[int]] = {t: [] for t in common}
+    for n, doc_terms in enumerate(term_sets):
+        for t in doc_terms & common:
+            postings[t].append(n)
+    _write_champions(db, {t: to_bits(ns) for t, ns in postings.items()})
     db.commit()
     db.close()
 
 
-def _write_champions(db: sqlite3.Connection, term_df: dict[str, int], term_sets: list[set[str]]) -> None:
+def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None:
+    """Change the index file at `path` in place: documents with an id in `gone` leave, `docs` come in
+    (a changed document is in both). Document numbers stay dense (0…N-1, the bitsets depend on it): a
+    document numbered beyond the new count moves into a freed number."""
+    db = sqlite3.connect(path)
+    count = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+    incoming = {d.id for d in docs}
+    marks = ",".join("?" * len(gone | incoming))
+    leaving = {n for (n,) in db.execute(f"SELECT n FROM docs WHERE id IN ({marks})", [*(gone | incoming)])}
+    final = count - len(leaving) + len(docs)
+    moving = [n for (n,) in db.execute("SELECT n FROM docs WHERE n >= ?", (final,)) if n not in leaving]
+    stored = {}
+    for n in leaving | set(moving):
+        stored[n] = _stored_document(db, n)
+    moved = [stored[n] for n in moving]
+    slots = sorted(set(range(final)) - ({n for n in range(min(count, final))} - leaving))
+    bits = {(f, v): int.from_bytes(b, "little") for f, v, b in db.execute("SELECT family, value, bits FROM bits")}
+    touched: set[tuple[str, str]] = set()
+    term_change: dict[str, int] = defaultdict(int)
+    word_change: dict[str, int] = defaultdict(int)
+    for n, doc in stored.items():
+        columns, doc_words, doc_terms = analyse(doc)
+        db.execute("INSERT INTO fts(fts, rowid, title, labels, summary, body) VALUES ('delete', ?, ?, ?, ?, ?)",
+                   (n, *columns))
+        for w in doc_words:
+            word_change[w] -= 1
+        for t in doc_terms:
+            term_change[t] -= 1
+        for key in [*_families(doc), ("hidden", "ja")]:
+            if key in bits and bits[key] >> n & 1:
+                bits[key] &= ~(1 << n)
+                touched.add(key)
+        db.execute("DELETE FROM docs WHERE n = ?", (n,))
+    hidden = set(meta.get("hidden", ()))
+    for n, doc in zip(slots, [*docs, *moved]):
+        columns, doc_words, doc_terms = analyse(doc)
+        db.execute("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", (n, *columns))
+        for w in doc_words:
+            word_change[w] += 1
+        for t in doc_terms:
+            term_change[t] += 1
+        keys = list(_families(doc)) + ([("hidden", "ja")] if doc.id in hidden else [])
+        for key in keys:
+            bits[key] = bits.get(key, 0) | 1 << n
+            touched.add(key)
+        db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", _doc_row(n, doc))
+    for table, change in (("terms", term_change), ("words", word_change)):
+        key = "term" if table == "terms" else "word"
+        for value, delta in change.items():
+            if delta:
+                db.execute(f"INSERT INTO {table} VALUES (?, ?) ON CONFLICT({key}) DO UPDATE SET df = df + ?",
+                           (value, delta, delta))
+        db.execute(f"DELETE FROM {table} WHERE df <= 0")
+    for family, value in touched:
+        if bits[family, value]:
+            db.execute("INSERT OR REPLACE INTO bits VALUES (?,?,?)", (family, value, _blob(bits[family, value])))
+        else:
+            db.execute("DELETE FROM bits WHERE family = ? AND value = ?", (family, value))
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
+                   ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
+    # Champion lists depend on every document's bm25 score: recompute them from the updated FTS index.
+    db.execute("DELETE FROM champions")
+    common = [t for (t,) in db.execute("SELECT term FROM terms WHERE df > ?", (COMMON * final,))]
+    _write_champions(db, {t: to_bits(n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?",
+                                                                ('"' + t + '"',))) for t in common})
+    db.commit()
+    db.close()
+
+
+def _stored_document(db: sqlite3.Connection, n: int) -> Document:
+    doc_id, kind, title, labels, summary, body, concepts, facets = db.execute(
+        "SELECT id, kind, title, labels, summary, body, concepts, facets FROM docs WHERE n = ?", (n,)).fetchone()
+    return Document(doc_id, kind, title, labels.split("\n") if labels else [], summary, body,
+                    set(concepts.split(",")) - {""}, {k: set(v) for k, v in json.loads(facets).items()})
+
+
+def _write_champions(db: sqlite3.Connection, postings: dict[str, int]) -> None:
     """For each common term, its documents as a bitset and its best documents with their bm25 scores.
 
     A query of common terms only ("ondermijning" in a kast about ondermijning) would otherwise make FTS5
     score thousands of documents (6 ms at 10,000 practices); the "champion lists" of the IR textbooks
     (Manning, Raghavan & Schütze, §7.1.3) answer it from these rows instead.
     """
-    common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
-    postings: dict[str, list[int]] = {t: [] for t in common}
-    for n, doc_terms in enumerate(term_sets):
-        for t in doc_terms & common:
-            postings[t].append(n)
     weights = ",".join(map(str, WEIGHTS))
-    for t in sorted(common):
+    for t in sorted(postings):
         best = db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
                           ('"' + t + '"', CHAMPIONS)).fetchall()
-        db.execute("INSERT INTO champions VALUES (?,?,?)", (t, _blob(to_bits(postings[t])), json.dumps(best)))
+        db.execute("INSERT INTO champions VALUES (?,?,?)", (t, _blob(postings[t]), json.dumps(best)))
 
 
 def _blob(bits: int) -> bytes:

@@ -10,6 +10,7 @@ import os
 import sqlite3
 import shutil
 import tempfile
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from ..visibility import hidden
 from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
-from .documents import DocumentBuilder
+from .documents import SEARCH_KINDS, DocumentBuilder
 
 SCHEMA_VERSION = "4"
 
@@ -107,18 +108,24 @@ class IndexStore:
         kast = kast or load(self.data_dir, base=self.base, shacl=False)
         builder = DocumentBuilder(kast)
         docs = builder.build()
+        names = {d.id: d.title for d in docs}
+        tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
+        search_index.write(tmp / search_index.FILE, docs, self._meta(kast, builder, names), progress)
+        self._publish(tmp, fingerprint)
+
+    def _meta(self, kast: Kast, builder: DocumentBuilder, names: dict[str, str]) -> dict:
         labels: dict[str, list[str]] = {}
         for label, item_ids in builder.label_index().items():
             key = " ".join(stems(label))
             for item_id in item_ids if key else ():
                 if item_id not in labels.setdefault(key, []):
                     labels[key].append(item_id)
-        names = {d.id: d.title for d in docs}
+        names = dict(names)
         names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
-        tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
-        search_index.write(tmp / search_index.FILE, docs,
-                           {"labels": labels, "names": names, "places": sorted(builder.places()),
-                            "hidden": sorted(hidden(kast))}, progress)
+        return {"labels": labels, "names": names, "places": sorted(builder.places()), "hidden": sorted(hidden(kast))}
+
+    def _publish(self, tmp: Path, fingerprint: str) -> None:
+        """Put a finished index folder in place and point `current` at it (atomically)."""
         target = self.root / fingerprint
         if target.exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -128,6 +135,48 @@ class IndexStore:
         previous = self._current()
         os.replace(pointer, self.root / "current")
         self._clean(keep={fingerprint, previous})
+
+    # ------------------------------------------------------------------ updating
+
+    def update(self, kast: Kast, changed=(), removed=()) -> OpenIndex:
+        """Bring the index up to date after `kast.loader.reload`: only the rows of the changed and removed
+        items (and of items whose concepts point at them) are rewritten, in a copy of the current index that
+        replaces it atomically, as a build does. `changed` may be the result of `reload` itself.
+
+        Falls back to a full build when there is no usable index to start from.
+        """
+        if hasattr(changed, "changed"):
+            changed, removed = changed.changed, changed.removed
+        changed, removed = set(changed), set(removed)
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            fingerprint = self.fingerprint()
+            current = self._current()
+            opened = self._open(current)
+            if opened is None:
+                self._build(fingerprint, kast=kast)
+                return self._open(fingerprint)
+            index = opened.index
+            affected = set(changed)
+            for item_id in changed | removed:   # documents that name a changed item as a concept
+                bits = index.concepts.get(item_id, 0)
+                affected |= {index.ids[n] for n in search_index.numbers_of(bits)}
+            builder = DocumentBuilder(kast)
+            docs = [builder.document(i, kast.items[i].kind, SEARCH_KINDS[kast.items[i].kind], kast.items[i].iri)
+                    for i in sorted(affected) if i in kast.items and kast.items[i].kind in SEARCH_KINDS]
+            names = dict(index.names)
+            for item_id in removed | affected:
+                names.pop(item_id, None)
+            names.update({d.id: d.title for d in docs})
+            tmp = Path(tempfile.mkdtemp(prefix="bijwerken-", dir=self.root))
+            copy = sqlite3.connect(tmp / search_index.FILE)
+            with closing(sqlite3.connect(f"file:{index.path}?mode=ro", uri=True)) as source:
+                source.backup(copy)   # a consistent copy, even while other processes read it
+            copy.close()
+            search_index.update(tmp / search_index.FILE, docs, removed | affected, self._meta(kast, builder, names))
+            self._publish(tmp, fingerprint)
+        return self._open(fingerprint)
 
     def _clean(self, keep: set) -> None:
         """Remove old builds, keeping the previous one for readers that still have it open."""
