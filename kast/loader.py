@@ -13,6 +13,7 @@ import os
 import pickle
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -126,16 +127,23 @@ def _convert(builder: Builder, entries: list[Entry]) -> None:
 
 def read_practices(data_dir: Path, paths: list[Path], workers: int | None = None):
     """Yield (entries, messages) per chunk of practice files, in file order; in worker processes when
-    there are many files."""
+    there are many files and this process has no other threads (forking a process with threads can hand
+    the child a lock one of them holds; spawned workers would re-import the caller's main script)."""
     workers = workers or min(2, os.cpu_count() or 1)
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    if workers <= 1 or len(paths) < PARALLEL_FROM:
+    if workers <= 1 or len(paths) < PARALLEL_FROM or threading.active_count() > 1 or not hasattr(os, "fork"):
         for chunk in chunks:
             yield read_chunk(data_dir, chunk)
         return
-    # forkserver: a fresh process, so no lock held by another thread of a server is inherited
-    with ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) as pool:
-        yield from pool.map(read_chunk, [data_dir] * len(chunks), chunks)
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=get_context("fork")) as pool:
+            for result in pool.map(read_chunk, [data_dir] * len(chunks), chunks):
+                done += 1
+                yield result
+    except BrokenProcessPool:   # a worker died (out of memory, killed): read the rest here
+        for chunk in chunks[done:]:
+            yield read_chunk(data_dir, chunk)
 
 
 def read_chunk(data_dir: Path, paths: list[Path]) -> tuple[list[Entry], list[Message]]:

@@ -167,8 +167,10 @@ def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None
                 touched.add(key)
         db.execute("DELETE FROM docs WHERE n = ?", (n,))
     hidden = set(meta.get("hidden", ()))
-    for n, doc in zip(slots, [*docs, *moved]):
+    arriving = []
+    for n, doc in zip(slots, [*docs, *moved], strict=True):
         columns, doc_words, doc_terms = analyse(doc)
+        arriving.append((n, doc_terms))
         db.execute("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", (n, *columns))
         for w in doc_words:
             word_change[w] += 1
@@ -193,13 +195,49 @@ def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None
             db.execute("DELETE FROM bits WHERE family = ? AND value = ?", (family, value))
     db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
                    ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
-    # Champion lists depend on every document's bm25 score: recompute them from the updated FTS index.
-    db.execute("DELETE FROM champions")
-    common = [t for (t,) in db.execute("SELECT term FROM terms WHERE df > ?", (COMMON * final,))]
-    _write_champions(db, {t: to_bits(n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?",
-                                                                ('"' + t + '"',))) for t in common})
+    _update_champions(db, final, set(stored), arriving)
     db.commit()
     db.close()
+
+
+def _update_champions(db: sqlite3.Connection, count: int, leaving: set[int], arriving: list[tuple[int, set]]) -> None:
+    """Keep the champion lists current without scoring every document again: documents that left are
+    dropped, arriving ones are scored for the terms they contain and merged in. Only when a list was full
+    and lost a member (the 101st best is unknown) is that term's list computed again. The scores of
+    untouched documents keep the collection statistics of the last build (a change of one document moves
+    them by a fraction of a per cent)."""
+    weights = ",".join(map(str, WEIGHTS))
+    common = {t for (t,) in db.execute("SELECT term FROM terms WHERE df > ?", (COMMON * count,))}
+    old = {t: (int.from_bytes(b, "little"), json.loads(best))
+           for t, b, best in db.execute("SELECT term, bits, best FROM champions")}
+    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in old.keys() - common))
+    fresh = {}
+    for t in sorted(common):
+        if t not in old:
+            fresh[t] = to_bits([n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", ('"' + t + '"',))])
+            continue
+        bits, best = old[t]
+        arrivals = [n for n, terms in arriving if t in terms]
+        lost = [n for n in leaving if bits >> n & 1]
+        if not arrivals and not lost:
+            continue
+        for n in lost:
+            bits &= ~(1 << n)
+        for n in arrivals:
+            bits |= 1 << n
+        kept = [pair for pair in best if pair[0] not in leaving]
+        if len(kept) < len(best) and len(best) >= CHAMPIONS:
+            fresh[t] = bits
+            continue
+        for n in arrivals:
+            score = db.execute(f"SELECT -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? AND rowid = ?",
+                               ('"' + t + '"', n)).fetchone()
+            if score:
+                kept.append([n, score[0]])
+        kept = sorted(kept, key=lambda pair: -pair[1])[:CHAMPIONS]
+        db.execute("INSERT OR REPLACE INTO champions VALUES (?,?,?)", (t, _blob(bits), json.dumps(kept)))
+    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in fresh))
+    _write_champions(db, fresh)
 
 
 def _stored_document(db: sqlite3.Connection, n: int) -> Document:

@@ -6,6 +6,7 @@ an exclusive file lock; a process that finds the lock taken serves the previous 
 """
 import fcntl
 import hashlib
+import json
 import os
 import sqlite3
 import shutil
@@ -13,6 +14,10 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
+
+from rdflib import Graph
+from rdflib.namespace import RDF
 
 from .. import config
 from ..visibility import hidden
@@ -31,6 +36,21 @@ class OpenIndex:
     message: str | None = None
 
 
+def _files(folder: str, prefix: tuple = ()):
+    """(relative path parts, size, mtime) of every file below `folder` (os.scandir: ten times faster than
+    Path.rglob on 10,000 files, and a fingerprint is taken at every start)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files(entry.path, prefix + (entry.name,))
+        elif entry.is_file():
+            st = entry.stat()
+            yield prefix + (entry.name,), st.st_size, st.st_mtime_ns
+
+
 class IndexStore:
     def __init__(self, root: Path | str | None = None, data_dir=None, base: str | None = None):
         self.root = Path(root or os.environ.get("KAST_INDEX") or config.ROOT / "var" / "index")
@@ -43,10 +63,8 @@ class IndexStore:
         """Changes whenever a data or ontology file, the base IRI or the schema changes."""
         h = hashlib.sha256(f"{SCHEMA_VERSION}|{config.base_iri(self.base)}|{self.data_dir.resolve()}".encode())
         for folder in (self.data_dir, config.DEFAULT_ONTOLOGY):
-            for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-                if path.is_file():
-                    st = path.stat()
-                    h.update(f"{path.relative_to(folder)}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+            for rel, size, mtime in sorted(_files(str(folder))):
+                h.update(f"{'/'.join(rel)}|{size}|{mtime}\n".encode())
         return h.hexdigest()[:20]
 
     def _current(self) -> str | None:
@@ -113,7 +131,23 @@ class IndexStore:
         search_index.write(tmp / search_index.FILE, docs, self._meta(kast, builder, names), progress)
         self._publish(tmp, fingerprint)
 
-    def _meta(self, kast: Kast, builder: DocumentBuilder, names: dict[str, str]) -> dict:
+    @staticmethod
+    def _hidden_after(kast: Kast, index: search_index.SearchIndex, ids: set[str]) -> set[str]:
+        """Hidden ids after a change of `ids`: the others keep their state (a practice's visibility is in its
+        own file); the changed ones are judged by the one rule on a graph of just their facts."""
+        row = index.db.execute("SELECT value FROM meta WHERE key = 'hidden'").fetchone()
+        before = set(json.loads(row[0])) if row else set()
+        part = Graph()
+        k = kast.vocab.kast
+        for item_id in ids:
+            iri = kast.iri(item_id)
+            for p in (RDF.type, k.visibility, k.status):
+                for o in kast.graph.objects(iri, p) if iri is not None else ():
+                    part.add((iri, p, o))
+        view = SimpleNamespace(graph=part, vocab=kast.vocab, id_of=kast.id_of)
+        return (before - ids) | hidden(view)
+
+    def _meta(self, kast: Kast, builder: DocumentBuilder, names: dict[str, str], hidden_ids=None) -> dict:
         labels: dict[str, list[str]] = {}
         for label, item_ids in builder.label_index().items():
             key = " ".join(stems(label))
@@ -122,7 +156,8 @@ class IndexStore:
                     labels[key].append(item_id)
         names = dict(names)
         names.update(builder.list_labels("praktijksoort", "bewijsniveau"))
-        return {"labels": labels, "names": names, "places": sorted(builder.places()), "hidden": sorted(hidden(kast))}
+        return {"labels": labels, "names": names, "places": sorted(builder.places()),
+                "hidden": sorted(hidden(kast) if hidden_ids is None else hidden_ids)}
 
     def _publish(self, tmp: Path, fingerprint: str) -> None:
         """Put a finished index folder in place and point `current` at it (atomically)."""
@@ -169,12 +204,13 @@ class IndexStore:
             for item_id in removed | affected:
                 names.pop(item_id, None)
             names.update({d.id: d.title for d in docs})
+            meta = self._meta(kast, builder, names, hidden_ids=self._hidden_after(kast, index, removed | affected))
             tmp = Path(tempfile.mkdtemp(prefix="bijwerken-", dir=self.root))
             copy = sqlite3.connect(tmp / search_index.FILE)
             with closing(sqlite3.connect(f"file:{index.path}?mode=ro", uri=True)) as source:
                 source.backup(copy)   # a consistent copy, even while other processes read it
             copy.close()
-            search_index.update(tmp / search_index.FILE, docs, removed | affected, self._meta(kast, builder, names))
+            search_index.update(tmp / search_index.FILE, docs, removed | affected, meta)
             self._publish(tmp, fingerprint)
         return self._open(fingerprint)
 
