@@ -7,7 +7,8 @@ changed files only (see `kast.reload`).
 How a large data folder loads fast: the practice files (all but a few hundred of the files) are read,
 parsed and scanned for personal data in worker processes while this process converts what has arrived;
 SHACL runs with flattened shapes (`kast.validate`), and `while_validating` lets a caller (such as the index
-build) use the second core while a forked child validates.
+build) use the second core while a forked child validates. To keep memory for serving, a practice's
+`items[id].entry.data` is emptied once its triples are in the graph (read the file to edit it).
 """
 import os
 import pickle
@@ -99,6 +100,8 @@ def load(data_dir: Path | str | None = None, ontology_dir: Path | str | None = N
         for entries, found in read_practices(data_dir, practices, workers):
             reader.messages += found
             _convert(builder, entries)
+            for entry in entries:   # the graph holds the content now; the file is the source for editing
+                entry.data, entry.personal = {}, None
     messages += reader.messages + builder.messages
 
     kast = Kast(graph, vocab, builder.items, builder.file_of, messages, data_dir, ontology, None, builder.sections)

@@ -90,16 +90,23 @@ def _families(doc: Document):
             yield f"f_{name}", value
 
 
-def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
-    """Write the index for `docs` into a new SQLite file at `path`."""
-    docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
+def write(path: Path, docs, meta, progress=None, total: int | None = None, hidden=None) -> None:
+    """Write the index for `docs` into a new SQLite file at `path`.
+
+    `docs` may be a list (sorted here) or an iterator already in index order (kind, then id), written in
+    batches so that 10,000 practices never sit in memory as documents at once; `meta` may then be a
+    function called at the end (it can use what the iteration collected), with the hidden ids given apart.
+    """
+    if isinstance(docs, list):
+        docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
+        total = len(docs)
+    hidden = set(meta.get("hidden", ()) if hidden is None else hidden)
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
     term_df: dict[str, int] = defaultdict(int)
     word_df: dict[str, int] = defaultdict(int)
     families: dict[tuple[str, str], list[int]] = defaultdict(list)
     doc_rows, fts_rows, term_sets = [], [], []
-    hidden = set(meta.get("hidden", ()))
     for n, doc in enumerate(docs):
         if doc.id in hidden:
             families["hidden", "ja"].append(n)
@@ -113,10 +120,12 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
         for key in _families(doc):
             families[key].append(n)
         doc_rows.append(_doc_row(n, doc))
+        if len(doc_rows) >= BATCH:
+            _insert_docs(db, doc_rows, fts_rows)
         if progress:
-            progress(n + 1, len(docs))
-    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
-    db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
+            progress(n + 1, total or n + 1)
+    _insert_docs(db, doc_rows, fts_rows)
+    meta = meta() if callable(meta) else meta
     db.executemany("INSERT INTO terms VALUES (?,?)", term_df.items())
     db.executemany("INSERT INTO words VALUES (?,?)", word_df.items())
     db.executemany("INSERT INTO bits VALUES (?,?,?)",
@@ -131,6 +140,16 @@ def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
     _write_champions(db, {t: to_bits(ns) for t, ns in postings.items()})
     db.commit()
     db.close()
+
+
+BATCH = 1000
+
+
+def _insert_docs(db: sqlite3.Connection, doc_rows: list, fts_rows: list) -> None:
+    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+    db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
+    doc_rows.clear()
+    fts_rows.clear()
 
 
 def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None:

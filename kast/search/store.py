@@ -125,10 +125,21 @@ class IndexStore:
     def _build(self, fingerprint: str, progress=None, kast: Kast | None = None) -> None:
         kast = kast or load(self.data_dir, base=self.base, shacl=False)
         builder = DocumentBuilder(kast)
-        docs = builder.build()
-        names = {d.id: d.title for d in docs}
+        order = sorted((search_index.KIND_ORDER.get(SEARCH_KINDS[item.kind], 9), item_id)
+                       for item_id, item in kast.items.items() if item.kind in SEARCH_KINDS)
+        names: dict[str, str] = {}
+
+        def docs():   # one at a time, in index order: the documents of 10,000 practices never all in memory
+            for _, item_id in order:
+                item = kast.items[item_id]
+                doc = builder.document(item_id, item.kind, SEARCH_KINDS[item.kind], item.iri)
+                names[doc.id] = doc.title
+                yield doc
+
+        hidden_ids = sorted(hidden(kast))
         tmp = Path(tempfile.mkdtemp(prefix="bouw-", dir=self.root))
-        search_index.write(tmp / search_index.FILE, docs, self._meta(kast, builder, names), progress)
+        search_index.write(tmp / search_index.FILE, docs(), lambda: self._meta(kast, builder, names, hidden_ids),
+                           progress, total=len(order), hidden=hidden_ids)
         self._publish(tmp, fingerprint)
 
     @staticmethod
