@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from .fields import FIELDS
 from .readers import Message
@@ -82,11 +82,11 @@ def shacl_messages(graph: Graph, shapes: Graph, file_of: dict, vocab: Vocabulary
 
 def neighbourhood(nodes, graph: Graph, ontology: Graph, new: Graph | None = None,
                   replaced: frozenset = frozenset()) -> Graph:
-    """What the shapes look at for `nodes`: their triples, the types of their values, and the ontology
-    (for `rdfs:subClassOf` in targets and `sh:class`). With `new`, the triples of the nodes in `replaced`
+    """What the shapes look at for `nodes`: their triples, the types of their values, and the class
+    hierarchy of the ontology (`rdfs:subClassOf`, for targets and `sh:class`). With `new`, the triples of the nodes in `replaced`
     come from `new` instead of `graph` (a reload checks the graph as it would be after the change)."""
     part = Graph()
-    for triple in ontology:
+    for triple in ontology.triples((None, RDFS.subClassOf, None)):   # all that targets and sh:class use
         part.add(triple)
 
     def sources(node):
