@@ -52,7 +52,7 @@ def phase_change(corpus: Path, index: Path) -> dict:
     store = IndexStore(root=index, data_dir=corpus)
     store.open(kast=kast)
     path = sorted((corpus / "practices").glob("*.md"))[len(kast.items) % 97]
-    original = path.read_text(encoding="utf-8")
+    original, stat = path.read_text(encoding="utf-8"), path.stat()
     try:
         path.write_text(original.replace("## Lessen\n", "## Lessen\n- Zeppelinhangars ook controleren.\n"),
                         encoding="utf-8")
@@ -69,6 +69,7 @@ def phase_change(corpus: Path, index: Path) -> dict:
         t4 = time.perf_counter()
     finally:
         path.write_text(original, encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))   # the index of this corpus stays current
     return {"reload_s": t1 - t0, "update_s": t2 - t1, "found": found, "accepted": result.ok,
             "refused_s": t4 - t3, "refused": not refused.ok}
 
@@ -154,8 +155,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="kast-bouw-") as work:
             index = Path(work) / "index"
             cold = child("cold", corpus, index)
-            change = child("change", corpus, index)
             start = child("start", corpus, index)
+            change = child("change", corpus, index)
         load = os.getloadavg()[0]
         rows.append((n, cold, change, start))
         print(f"{n:>10} {cold['triples']:>9} {cold['wall_s']:>9.1f} {cold['cpu_s']:>8.1f} "

@@ -32,6 +32,16 @@ def personal_data(e: Entry, text: str) -> list[str]:
     return find_personal_data(text)
 
 
+def _show(value, limit: int = 60) -> str:
+    """A value as a message quotes it: cut short, so a hostile file cannot make its own message huge.
+
+    >>> _show("x" * 100)[-3:], _show(2017)
+    ('x…', '2017')
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _kind_names(kinds) -> str:
     """'actor' stands for every kind of organisation; name the others separately."""
     names = {"actor"} if set(ACTOR_KINDS) <= set(kinds) else set()
@@ -136,7 +146,7 @@ class Builder:
             field = spec.get(key)
             if field is None:
                 hint = difflib.get_close_matches(key, spec, n=1)
-                self.error(e, "onbekend veld" + (f"; bedoelde u '{hint[0]}'?" if hint else ""), key)
+                self.error(e, "onbekend veld" + (f"; bedoelde u '{hint[0]}'?" if hint else ""), _show(key))
                 continue
             predicate = self.resolve(field.predicate)
             for obj in self._values(e, field, value):
@@ -201,19 +211,19 @@ class Builder:
             options = self.fixed.get(f.target, {})
             if str(v) in options:
                 return options[str(v)]
-            self.error(e, f"onbekende waarde '{v}'; kies uit: {', '.join(options)}", f.key)
+            self.error(e, f"onbekende waarde '{_show(v)}'; kies uit: {', '.join(options)}", f.key)
             return None
         if f.type == "year":
             if isinstance(v, int) and 1900 <= v <= 2100:
                 return Literal(str(v), datatype=XSD.gYear)
-            self.error(e, f"verwacht een jaartal (zoals 2017), gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een jaartal (zoals 2017), gevonden '{_show(v)}'", f.key)
             return None
         if f.type == "date":
             return self._date(e, f, v)
         if f.type == "uri":
             if isinstance(v, str) and v.startswith(("https://", "http://")) and " " not in v:
                 return URIRef(v)
-            self.error(e, f"verwacht een URI die met https:// begint, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een URI die met https:// begint, gevonden '{_show(v)}'", f.key)
             return None
         raise ValueError(f"unknown field type {f.type}")
 
@@ -227,24 +237,24 @@ class Builder:
         try:
             return Literal(dt.date.fromisoformat(str(v)))
         except ValueError:
-            self.error(e, f"verwacht een datum als JJJJ-MM-DD of een jaartal, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een datum als JJJJ-MM-DD of een jaartal, gevonden '{_show(v)}'", f.key)
             return None
 
     def _ref(self, e: Entry, f: Field, v, kinds=None):
         kinds = kinds or f.target
         wanted = _kind_names(kinds)
         if not isinstance(v, str):
-            self.error(e, f"verwacht het id van een {wanted}, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht het id van een {wanted}, gevonden '{_show(v)}'", f.key)
             return None
         item = self.items.get(v)
         if item is None:
             candidates = [i for i, it in self.items.items() if it.kind in kinds]
             hint = difflib.get_close_matches(v, candidates, n=1, cutoff=0.6)
-            self.error(e, f"onbekende verwijzing '{v}' (verwacht: {wanted})"
+            self.error(e, f"onbekende verwijzing '{_show(v)}' (verwacht: {wanted})"
                           + (f"; bedoelde u '{hint[0]}'?" if hint else ""), f.key)
             return None
         if item.kind not in kinds:
-            self.error(e, f"'{v}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
+            self.error(e, f"'{_show(v)}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
             return None
         return item.iri
 
@@ -268,12 +278,12 @@ class Builder:
             src = self.items.get(source)
             if src is None or src.kind != "bron":
                 known = [i for i, it in self.items.items() if it.kind == "bron"]
-                self.error(e, f"onbekende bron '{source}'; bekende bronnen: {', '.join(sorted(known))}", label)
+                self.error(e, f"onbekende bron '{_show(source)}'; bekende bronnen: {', '.join(sorted(known))}", label)
                 continue
             sec = self.sections.get((source, section))
             if sec is None:
                 known = [s for (doc, s) in self.sections if doc == source]
-                self.error(e, f"bron {source} heeft geen sectie '{section}'; secties: {', '.join(known)}", label)
+                self.error(e, f"bron {source} heeft geen sectie '{_show(section)}'; secties: {', '.join(known)}", label)
                 continue
             node = URIRef(f"{subject}{'-' if '#' in subject else '#'}bron-{n}")
             self.file_of[node] = (e.file, e.id, "bronvermelding")
@@ -289,7 +299,7 @@ class Builder:
                 # A nested block ('periode', 'contact') stands for all of its fields.
                 keys = [k for k in spec if k == key or k.startswith(f"{key}.")]
                 if not keys:
-                    self.error(e, f"'onderbouwt' noemt onbekend veld '{key}'", label)
+                    self.error(e, f"'onderbouwt' noemt onbekend veld '{_show(key)}'", label)
                 for k in keys:
                     self.g.add((node, self.v.kast.supportsField, self.resolve(spec[k].predicate)))
             quote = c.get("citaat")
@@ -314,7 +324,7 @@ class Builder:
                 continue
             prop = self.relation_kinds.get(str(r.get("soort")))
             if prop is None:
-                self.error(e, f"onbekende relatiesoort '{r.get('soort')}'; kies uit: "
+                self.error(e, f"onbekende relatiesoort '{_show(r.get('soort'))}'; kies uit: "
                               + ", ".join(self.relation_kinds), "relaties")
                 continue
             obj = self._ref(e, target, r.get("doel"))
@@ -328,5 +338,5 @@ class Builder:
             self.g.add((statement, RDF.predicate, prop))
             self.g.add((statement, RDF.object, obj))
             if not self._citations(e, statement, r.get("bronnen"), {}, "relaties"):
-                self.error(e, f"de relatie '{r.get('soort')} {r.get('doel')}' heeft geen bronvermelding",
+                self.error(e, f"de relatie '{_show(r.get('soort'))} {_show(r.get('doel'))}' heeft geen bronvermelding",
                            "relaties")
