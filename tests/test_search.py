@@ -234,3 +234,26 @@ def test_query_syntax_is_text_not_commands(opened, query):
     assert r.suggestion is None
     if "bibob" in query:
         assert "wet-bibob" in [h["id"] for h in r.results]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
+def test_damaged_index_file_is_never_served_half(basis, tmp_path, damage):
+    """A truncated or corrupted index file on start is noticed before any query and built again in full."""
+    store = IndexStore(root=tmp_path / "ix", data_dir=basis)
+    full = store.open()
+    count, total = full.index.doc_count(), search("vergunningen", opened=full).total
+    file = tmp_path / "ix" / (tmp_path / "ix" / "current").read_text().strip() / "zoek.sqlite"
+    data = file.read_bytes()
+    if damage == "truncate":      # cut off mid-page, as a full disk or a killed copy leaves it
+        file.write_bytes(data[: len(data) * 2 // 3 + 100])
+    elif damage == "flip":        # one byte changed deep inside: SQLite would only notice on that page
+        middle = len(data) // 2
+        file.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    else:
+        file.write_bytes(b"")
+    reopened = IndexStore(root=tmp_path / "ix", data_dir=basis).open()
+    assert reopened.index.doc_count() == count
+    assert search("vergunningen", opened=reopened).total == total
+    from kast.search.store import CHECKSUM, _checksum
+    current = tmp_path / "ix" / (tmp_path / "ix" / "current").read_text().strip()
+    assert (current / CHECKSUM).read_text() == _checksum(current / "zoek.sqlite")
