@@ -134,3 +134,23 @@ def test_real_data_reload_of_one_practice(kast, tmp_path):
     result = reload(loaded, [path])
     assert result.ok, [str(m) for m in result]
     assert set(loaded.graph) == set(load(data).graph)
+
+
+def test_site_reload_serves_the_change(basis, tmp_path):
+    """The running site takes in a changed file: the page, the search and the JSON API show it at once."""
+    from web import create_app
+
+    app = create_app({"KAST_DATA": str(basis), "KAST_INDEX": str(tmp_path / "ix"), "TESTING": True})
+    client = app.test_client()
+    assert client.get("/zoeken?q=horecapanden").get_data(as_text=True).count("voorbeeldpraktijk") == 0
+    _write(basis, "voorbeeldpraktijk", PRACTICE.replace("Vergunningen toetsen met de testwet",
+                                                        "Horecapanden screenen met de testwet"))
+    site = app.extensions["kast"]
+    result = site.reload(["practices/voorbeeldpraktijk.md"])
+    assert result.ok
+    assert "Horecapanden screenen" in client.get("/praktijken/voorbeeldpraktijk").get_data(as_text=True)
+    assert client.get("/api/v1/zoeken?q=horecapanden").get_json()["totaal"] == 1
+    # A broken edit is refused and the page keeps the last good version.
+    _write(basis, "voorbeeldpraktijk", PRACTICE.replace("soort: best", "soort: beste"))
+    assert not site.reload(["practices/voorbeeldpraktijk.md"]).ok
+    assert "Horecapanden screenen" in client.get("/praktijken/voorbeeldpraktijk").get_data(as_text=True)

@@ -75,6 +75,28 @@ class Site:
                 self._public = public_graph(self.kast, self.hidden)
             return self._public
 
+    def reload(self, changed_paths):
+        """Take in changed files (`kast.loader.reload`: only those files are read and validated), update
+        their rows in the search index (`IndexStore.update`) and drop this process's derived views. A refused
+        file changes nothing; the result lists the messages and what changed.
+
+        Other worker processes keep their own loaded kast until they reload the same files or restart.
+        """
+        from kast.loader import reload as reload_files
+
+        with self._lock, self._dump_lock:
+            result = reload_files(self.kast, changed_paths)
+            if result.changed or result.removed:
+                self._opened = self.store.update(self.kast, result)
+                self.loaded_fingerprint = self.store.fingerprint()
+                self.hidden = hidden(self.kast)
+                self.stats = stats(self.kast)
+                self._dumps.clear()
+                self._cache.clear()
+                self._public = None
+                self.__dict__.pop("_netwerk_state", None)   # maps and networks are built again on next use
+            return result
+
     def dump(self, fmt: str) -> bytes:
         """The whole public graph in one format, serialised once per process."""
         with self._dump_lock:
