@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Literal
 
 from kast.cli import main
 from kast.search import IndexStore, search, similar
@@ -257,3 +258,14 @@ def test_damaged_index_file_is_never_served_half(basis, tmp_path, damage):
     from kast.search.store import CHECKSUM, _checksum
     current = tmp_path / "ix" / (tmp_path / "ix" / "current").read_text().strip()
     assert (current / CHECKSUM).read_text() == _checksum(current / "zoek.sqlite")
+
+
+def test_fast_word_split_equals_the_whoosh_analyser(kast):
+    """`words` skips Whoosh's token objects for speed; it must split exactly as the analyser does."""
+    from kast.search.analysis import _words, words
+
+    texts = [str(o) for o in kast.graph.objects() if isinstance(o, Literal)]
+    texts += ["De Coöperatie!", "art. 26 Wet Bibob", "1%-clubs 13b", "ÉÉN Straße", "İstanbul", "x_y z-a"]
+    assert len(texts) > 1000
+    for text in texts:
+        assert words(text) == [t.text for t in _words(text)], text

@@ -36,7 +36,12 @@ def words(text: str) -> list[str]:
     >>> words("De Coöperatie!")
     ['cooperatie']
     """
-    return [w for w in (m.lower().translate(_FOLD_MAP) for m in _TOKEN.findall(text)) if w and w not in STOPWORDS]
+    return [w for w in map(_folded, _TOKEN.findall(text)) if w and w not in STOPWORDS]
+
+
+@lru_cache(maxsize=200_000)
+def _folded(token: str) -> str:
+    return token.lower().translate(_FOLD_MAP)
 
 
 def stem(word: str) -> str:
