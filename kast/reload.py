@@ -13,7 +13,9 @@ per file (rdflib `Dataset`) would say the same, but costs 1.6× the memory and 1
 10,000 practices (docs/prestaties.md), so the kast keeps this bookkeeping instead.
 
 Callers serialise reloads (one writer); a request reading the graph during the few milliseconds of the
-swap may see the old or the new version of that one item.
+swap may see the old or the new version of that one item. Other files are not converted again: a file that
+named an id which did not exist yet keeps its message (and lacks that link) until it is reloaded itself or
+the kast is loaded anew.
 """
 from collections import ChainMap
 from pathlib import Path
