@@ -67,7 +67,7 @@ class Official(HttpUser):
 
     @task(1)
     def map_api(self):
-        self.client.get("/api/v1/kaart", params={"focus": self.pick("gemeenten")}, name="/api/v1/kaart?focus=…")
+        self.client.get("/api/v1/kaart", params={"focus": self.pick("instrumenten")}, name="/api/v1/kaart?focus=…")
 
     @task(1)
     def peer_network(self):
