@@ -35,7 +35,7 @@ def personal_data(e: Entry, text: str) -> list[str]:
 def _show(value, limit: int = 60) -> str:
     """A value as a message quotes it: cut short, so a hostile file cannot make its own message huge.
 
-    >>> _show("x" * 100)[-3:], _show(2017)
+    >>> _show("x" * 100)[-2:], _show(2017)
     ('x…', '2017')
     """
     text = str(value)

@@ -10,6 +10,7 @@ SHACL runs with flattened shapes (`kast.validate`), and `while_validating` lets 
 build) use the second core while a forked child validates. To keep memory for serving, a practice's
 `items[id].entry.data` is emptied once its triples are in the graph (read the file to edit it).
 """
+import gc
 import os
 import pickle
 import threading
@@ -167,8 +168,11 @@ def _validate(kast: Kast, while_validating) -> tuple[list[Message], object]:
         done = while_validating(kast)
         return shacl_messages(kast.graph, kast.shapes, kast.file_of, kast.vocab), done
     read_end, write_end = os.pipe()
+    # The child shares the graph's pages with this process (copy on write). The garbage collector would
+    # write to every object's header and so copy them all: keep the loaded objects out of its reach.
+    gc.freeze()
     pid = os.fork()
-    if pid == 0:   # the child shares the graph with the parent (copy on write) and only reads it
+    if pid == 0:   # the child only reads the graph
         os.close(read_end)
         code = 0
         try:
@@ -179,6 +183,7 @@ def _validate(kast: Kast, while_validating) -> tuple[list[Message], object]:
             code = 1
         os._exit(code)
     os.close(write_end)
+    gc.unfreeze()
     try:
         done = while_validating(kast)
     finally:
