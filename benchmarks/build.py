@@ -83,6 +83,46 @@ def phase_start(corpus: Path, index: Path) -> dict:
     return {"start_s": time.perf_counter() - t0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def _store_phase(corpus: Path, per_file: bool) -> dict:
+    """Add the loaded graph's triples to a new store: one graph, or a named graph per file (rdflib Dataset)."""
+    import gc
+
+    from rdflib import Dataset, Graph, URIRef
+
+    from kast.loader import load
+
+    kast = load(corpus, shacl=False)
+    quads = [(s, p, o, kast.file_of.get(s, ("ontologie",))[0]) for s, p, o in kast.graph]
+    del kast
+    gc.collect()
+    before = _rss_now()
+    t0 = time.perf_counter()
+    if per_file:
+        store, graphs = Dataset(), {}
+        for s, p, o, f in quads:
+            if f not in graphs:
+                graphs[f] = store.graph(URIRef(f"urn:kast:bestand:{f}"))
+            graphs[f].add((s, p, o))
+    else:
+        store = Graph()
+        for s, p, o, _ in quads:
+            store.add((s, p, o))
+    return {"add_s": time.perf_counter() - t0, "mb": _rss_now() - before, "triples": len(quads)}
+
+
+def phase_graph(corpus: Path, index: Path) -> dict:
+    return _store_phase(corpus, per_file=False)
+
+
+def phase_dataset(corpus: Path, index: Path) -> dict:
+    return _store_phase(corpus, per_file=True)
+
+
+def _rss_now() -> float:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
 # ---------------------------------------------------------------- measuring from outside
 
 def _children(pid: int) -> list[int]:
@@ -135,6 +175,8 @@ def main() -> None:
     ap.add_argument("--phase")
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--index", type=Path)
+    ap.add_argument("--stores", action="store_true",
+                    help="ook: één graaf of een benoemde graaf per bestand (rdflib Dataset), bij 10.000 praktijken")
     args = ap.parse_args()
     if args.phase:
         print(json.dumps(globals()[f"phase_{args.phase}"](args.corpus, args.index)))
@@ -167,6 +209,13 @@ def main() -> None:
     print("\nGroei per 1.000 praktijken (koud, s / piek PSS, MB):")
     for n, cold, _, _ in rows:
         print(f"  {n:>6}: {cold['wall_s'] / n * 1000:.2f} s, {cold['peak_pss_mb'] / n * 1000:.1f} MB")
+    if args.stores:
+        size = 10_000 if 10_000 in sizes else sizes[-1]
+        corpus = args.corpora / f"c{size}"
+        graph, dataset = child("graph", corpus, corpus), child("dataset", corpus, corpus)
+        print(f"\nTripels per bestand bijhouden ({graph['triples']} tripels, {size} praktijken): één graaf "
+              f"{graph['add_s']:.1f} s en {graph['mb']:.0f} MB; een benoemde graaf per bestand (Dataset) "
+              f"{dataset['add_s']:.1f} s en {dataset['mb']:.0f} MB")
     ten = [r for r in rows if r[0] == 10_000]
     if ten:
         _, cold, change, _ = ten[0]
