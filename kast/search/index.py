@@ -116,7 +116,7 @@ def write(path: Path, docs, meta, progress=None, total: int | None = None, hidde
             word_df[w] += 1
         for t in doc_terms:
             term_df[t] += 1
-        term_sets.append(doc_terms)
+        term_sets.append(tuple(doc_terms))   # a tuple is a sixth of a set's size (40 MB at 10,000 practices)
         for key in _families(doc):
             families[key].append(n)
         doc_rows.append(_doc_row(n, doc))
@@ -135,8 +135,9 @@ def write(path: Path, docs, meta, progress=None, total: int | None = None, hidde
     common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
     postings: dict[str, list[int]] = {t: [] for t in common}
     for n, doc_terms in enumerate(term_sets):
-        for t in doc_terms & common:
-            postings[t].append(n)
+        for t in doc_terms:
+            if t in common:
+                postings[t].append(n)
     _write_champions(db, {t: to_bits(ns) for t, ns in postings.items()})
     db.commit()
     db.close()
