@@ -6,6 +6,7 @@ the offending value is left out of the graph (so personal data never reaches it)
 import datetime as dt
 import difflib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS, XSD
@@ -24,6 +25,23 @@ KIND_NAMES = {
 MAX_QUOTE = 200
 
 
+def personal_data(e: Entry, text: str) -> list[str]:
+    """Findings in `text`, from the scan the reader already made of this entry when there was one."""
+    if e.personal is not None:
+        return e.personal.get(text, [])
+    return find_personal_data(text)
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value as a message quotes it: cut short, so a hostile file cannot make its own message huge.
+
+    >>> _show("x" * 100)[-2:], _show(2017)
+    ('x…', '2017')
+    """
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def _kind_names(kinds) -> str:
     """'actor' stands for every kind of organisation; name the others separately."""
     names = {"actor"} if set(ACTOR_KINDS) <= set(kinds) else set()
@@ -39,24 +57,31 @@ class Item:
 
 
 class Builder:
-    def __init__(self, graph: Graph, vocab: Vocabulary):
+    """Writes the triples of entries into `graph`; the fixed lists and relation kinds come from `ontology`
+    (default: the same graph), so a reload can build one file's triples in a graph of their own."""
+
+    def __init__(self, graph: Graph, vocab: Vocabulary, ontology: Graph | None = None):
         self.g = graph
         self.v = vocab
         self.items: dict[str, Item] = {}
         self.sections: dict[tuple[str, str], URIRef] = {}
         self.messages: list[Message] = []
-        self.fixed = self._fixed_lists()
+        ontology = graph if ontology is None else ontology
+        self.fixed = self._fixed_lists(ontology)
         self.relation_kinds = {
-            str(notation): prop for concept, prop in graph.subject_objects(vocab.kast.asProperty)
-            for notation in graph.objects(concept, SKOS.notation)
+            str(notation): prop for concept, prop in ontology.subject_objects(vocab.kast.asProperty)
+            for notation in ontology.objects(concept, SKOS.notation)
         }
         self.file_of: dict[URIRef, tuple[str, str, str]] = {}   # node → (file, item id, kind)
+        self.resolve = lru_cache(maxsize=None)(vocab.resolve)   # 225,000 calls at 10,000 practices
+        self.specs = {kind: {f.key: f for f in fields} for kind, fields in FIELDS.items()}
 
-    def _fixed_lists(self) -> dict[str, dict[str, URIRef]]:
+    @staticmethod
+    def _fixed_lists(ontology: Graph) -> dict[str, dict[str, URIRef]]:
         lists: dict[str, dict[str, URIRef]] = {}
-        for concept, scheme in self.g.subject_objects(SKOS.inScheme):
+        for concept, scheme in ontology.subject_objects(SKOS.inScheme):
             name = str(scheme).rsplit("/", 1)[-1]
-            for notation in self.g.objects(concept, SKOS.notation):
+            for notation in ontology.objects(concept, SKOS.notation):
                 lists.setdefault(name, {})[str(notation)] = concept
         return lists
 
@@ -114,16 +139,16 @@ class Builder:
         if e.kind in ACTOR_KINDS:   # materialised so queries need no reasoner for "every actor"
             self.g.add((iri, RDF.type, self.v.kast.Actor))
         self.g.add((iri, DCTERMS.identifier, Literal(e.id)))
-        spec = {f.key: f for f in FIELDS[e.kind]}
+        spec = self.specs[e.kind]
         for key, value in self._flatten(e):
             if key in SPECIAL or (e.kind == "begrippenkader" and key == "soort"):
                 continue
             field = spec.get(key)
             if field is None:
                 hint = difflib.get_close_matches(key, spec, n=1)
-                self.error(e, "onbekend veld" + (f"; bedoelde u '{hint[0]}'?" if hint else ""), key)
+                self.error(e, "onbekend veld" + (f"; bedoelde u '{hint[0]}'?" if hint else ""), _show(key))
                 continue
-            predicate = self.v.resolve(field.predicate)
+            predicate = self.resolve(field.predicate)
             for obj in self._values(e, field, value):
                 self.g.add((iri, predicate, obj))
         if e.kind in ("thema", "ambitie"):
@@ -175,7 +200,7 @@ class Builder:
                 self.error(e, "verwacht tekst, gevonden een lijst of blok", f.key)
                 return None
             text = str(v).strip()
-            for finding in find_personal_data(text):
+            for finding in personal_data(e, text):
                 self.error(e, f"mogelijk persoonsgegeven ({finding}); persoonsgegevens horen niet in de kast "
                               "en dit veld is niet geladen", f.key)
                 return None
@@ -186,19 +211,19 @@ class Builder:
             options = self.fixed.get(f.target, {})
             if str(v) in options:
                 return options[str(v)]
-            self.error(e, f"onbekende waarde '{v}'; kies uit: {', '.join(options)}", f.key)
+            self.error(e, f"onbekende waarde '{_show(v)}'; kies uit: {', '.join(options)}", f.key)
             return None
         if f.type == "year":
             if isinstance(v, int) and 1900 <= v <= 2100:
                 return Literal(str(v), datatype=XSD.gYear)
-            self.error(e, f"verwacht een jaartal (zoals 2017), gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een jaartal (zoals 2017), gevonden '{_show(v)}'", f.key)
             return None
         if f.type == "date":
             return self._date(e, f, v)
         if f.type == "uri":
             if isinstance(v, str) and v.startswith(("https://", "http://")) and " " not in v:
                 return URIRef(v)
-            self.error(e, f"verwacht een URI die met https:// begint, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een URI die met https:// begint, gevonden '{_show(v)}'", f.key)
             return None
         raise ValueError(f"unknown field type {f.type}")
 
@@ -212,24 +237,24 @@ class Builder:
         try:
             return Literal(dt.date.fromisoformat(str(v)))
         except ValueError:
-            self.error(e, f"verwacht een datum als JJJJ-MM-DD of een jaartal, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht een datum als JJJJ-MM-DD of een jaartal, gevonden '{_show(v)}'", f.key)
             return None
 
     def _ref(self, e: Entry, f: Field, v, kinds=None):
         kinds = kinds or f.target
         wanted = _kind_names(kinds)
         if not isinstance(v, str):
-            self.error(e, f"verwacht het id van een {wanted}, gevonden '{v}'", f.key)
+            self.error(e, f"verwacht het id van een {wanted}, gevonden '{_show(v)}'", f.key)
             return None
         item = self.items.get(v)
         if item is None:
             candidates = [i for i, it in self.items.items() if it.kind in kinds]
             hint = difflib.get_close_matches(v, candidates, n=1, cutoff=0.6)
-            self.error(e, f"onbekende verwijzing '{v}' (verwacht: {wanted})"
+            self.error(e, f"onbekende verwijzing '{_show(v)}' (verwacht: {wanted})"
                           + (f"; bedoelde u '{hint[0]}'?" if hint else ""), f.key)
             return None
         if item.kind not in kinds:
-            self.error(e, f"'{v}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
+            self.error(e, f"'{_show(v)}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
             return None
         return item.iri
 
@@ -248,17 +273,17 @@ class Builder:
                 self.error(e, "elke bronvermelding heeft de velden 'bron' en 'sectie'", label)
                 continue
             source = c.get("bron")
-            source = f"{source:03d}" if isinstance(source, int) else str(source)
+            source = f"{source:03d}" if isinstance(source, int) and not isinstance(source, bool) else str(source)[:80]
             section = str(c.get("sectie", "")).strip()
             src = self.items.get(source)
             if src is None or src.kind != "bron":
                 known = [i for i, it in self.items.items() if it.kind == "bron"]
-                self.error(e, f"onbekende bron '{source}'; bekende bronnen: {', '.join(sorted(known))}", label)
+                self.error(e, f"onbekende bron '{_show(source)}'; bekende bronnen: {', '.join(sorted(known))}", label)
                 continue
             sec = self.sections.get((source, section))
             if sec is None:
                 known = [s for (doc, s) in self.sections if doc == source]
-                self.error(e, f"bron {source} heeft geen sectie '{section}'; secties: {', '.join(known)}", label)
+                self.error(e, f"bron {source} heeft geen sectie '{_show(section)}'; secties: {', '.join(known)}", label)
                 continue
             node = URIRef(f"{subject}{'-' if '#' in subject else '#'}bron-{n}")
             self.file_of[node] = (e.file, e.id, "bronvermelding")
@@ -266,20 +291,24 @@ class Builder:
             self.g.add((subject, PROV.qualifiedDerivation, node))
             self.g.add((node, RDF.type, PROV.Derivation))
             self.g.add((node, PROV.entity, sec))
-            for key in c.get("onderbouwt") or []:
+            supports = c.get("onderbouwt") or []
+            if not isinstance(supports, list) or not all(isinstance(k, str) for k in supports):
+                self.error(e, "'onderbouwt' is een lijst van veldnamen", label)
+                supports = []
+            for key in supports:
                 # A nested block ('periode', 'contact') stands for all of its fields.
                 keys = [k for k in spec if k == key or k.startswith(f"{key}.")]
                 if not keys:
-                    self.error(e, f"'onderbouwt' noemt onbekend veld '{key}'", label)
+                    self.error(e, f"'onderbouwt' noemt onbekend veld '{_show(key)}'", label)
                 for k in keys:
-                    self.g.add((node, self.v.kast.supportsField, self.v.resolve(spec[k].predicate)))
+                    self.g.add((node, self.v.kast.supportsField, self.resolve(spec[k].predicate)))
             quote = c.get("citaat")
             if quote:
                 quote = str(quote).strip()
                 if len(quote) > MAX_QUOTE:
                     self.error(e, f"citaat is {len(quote)} tekens; citeer hooguit {MAX_QUOTE} tekens en "
                                   "schrijf de rest in eigen woorden", label)
-                elif not find_personal_data(quote):
+                elif not personal_data(e, quote):
                     self.g.add((node, self.v.kast.quote, Literal(quote, lang="nl")))
             added = True
         return added
@@ -295,7 +324,7 @@ class Builder:
                 continue
             prop = self.relation_kinds.get(str(r.get("soort")))
             if prop is None:
-                self.error(e, f"onbekende relatiesoort '{r.get('soort')}'; kies uit: "
+                self.error(e, f"onbekende relatiesoort '{_show(r.get('soort'))}'; kies uit: "
                               + ", ".join(self.relation_kinds), "relaties")
                 continue
             obj = self._ref(e, target, r.get("doel"))
@@ -309,5 +338,5 @@ class Builder:
             self.g.add((statement, RDF.predicate, prop))
             self.g.add((statement, RDF.object, obj))
             if not self._citations(e, statement, r.get("bronnen"), {}, "relaties"):
-                self.error(e, f"de relatie '{r.get('soort')} {r.get('doel')}' heeft geen bronvermelding",
+                self.error(e, f"de relatie '{_show(r.get('soort'))} {_show(r.get('doel'))}' heeft geen bronvermelding",
                            "relaties")

@@ -37,7 +37,8 @@ SCALE_FIELDS = {"geldt-voor": "kast:appliesTo", "niveaus": "kast:hasLevel", "amb
 def convert(data_dir: Path, reader: Reader, builder: Builder) -> None:
     """Read every model file and add it to the builder's graph; findings go to `builder.messages`."""
     for path in sorted((data_dir / FOLDER).glob("*.yaml")):
-        data, ok = reader._yaml(path)
+        text = reader._text(path)
+        data, ok = reader._yaml(path, text) if text is not None else (None, False)
         if ok:
             _Model(builder, reader.rel(path), data).convert()
 

@@ -39,7 +39,14 @@ def _edit(data: Path, change) -> None:
     path = data / "groeimodellen" / "drentse-ambities.yaml"
     content = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(content)
-    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(content, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+class _NoAliases(yaml.SafeDumper):
+    """Write a repeated value out in full: the kast refuses YAML anchors and aliases."""
+
+    def ignore_aliases(self, data):
+        return True
 
 
 def _scale(content, ambition):

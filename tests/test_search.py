@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Literal
 
 from kast.cli import main
 from kast.search import IndexStore, search, similar
@@ -280,3 +281,37 @@ def test_facets_count_only_the_kinds_they_apply_to(opened):
         assert sum(c["count"] for c in r.facets[name]) == practices, name
         assert not [c for c in r.facets[name] if c["value"] == "_geen"], name
     assert sum(c["count"] for c in r.facets["jaar"] if c["value"] == "_geen") < practices
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty"])
+def test_damaged_index_file_is_never_served_half(basis, tmp_path, damage):
+    """A truncated or corrupted index file on start is noticed before any query and built again in full."""
+    store = IndexStore(root=tmp_path / "ix", data_dir=basis)
+    full = store.open()
+    count, total = full.index.doc_count(), search("vergunningen", opened=full).total
+    file = tmp_path / "ix" / (tmp_path / "ix" / "current").read_text().strip() / "zoek.sqlite"
+    data = file.read_bytes()
+    if damage == "truncate":      # cut off mid-page, as a full disk or a killed copy leaves it
+        file.write_bytes(data[: len(data) * 2 // 3 + 100])
+    elif damage == "flip":        # one byte changed deep inside: SQLite would only notice on that page
+        middle = len(data) // 2
+        file.write_bytes(data[:middle] + bytes([data[middle] ^ 0xFF]) + data[middle + 1:])
+    else:
+        file.write_bytes(b"")
+    reopened = IndexStore(root=tmp_path / "ix", data_dir=basis).open()
+    assert reopened.index.doc_count() == count
+    assert search("vergunningen", opened=reopened).total == total
+    from kast.search.store import CHECKSUM, _checksum
+    current = tmp_path / "ix" / (tmp_path / "ix" / "current").read_text().strip()
+    assert (current / CHECKSUM).read_text() == _checksum(current / "zoek.sqlite")
+
+
+def test_fast_word_split_equals_the_whoosh_analyser(kast):
+    """`words` skips Whoosh's token objects for speed; it must split exactly as the analyser does."""
+    from kast.search.analysis import _words, words
+
+    texts = [str(o) for o in kast.graph.objects() if isinstance(o, Literal)]
+    texts += ["De Coöperatie!", "art. 26 Wet Bibob", "1%-clubs 13b", "ÉÉN Straße", "İstanbul", "x_y z-a"]
+    assert len(texts) > 1000
+    for text in texts:
+        assert words(text) == [t.text for t in _words(text)], text

@@ -172,7 +172,7 @@ def test_paging_is_a_permalink(client):
     two = page(client, "/praktijken?pagina=2")
 
     def ids(doc):
-        return [h for h, _ in doc.links() if h.startswith("/praktijken/")]
+        return [h for h, _ in doc.links() if h.startswith("/praktijken/") and "/export." not in h]
 
     assert ids(one) and ids(two) and not set(ids(one)) & set(ids(two))
     prev = [e for e in two.find_all("a") if e.get("rel") == "prev"]

@@ -23,28 +23,33 @@ def site():
     return current_app.extensions["kast"]
 
 
-_graphs: dict[int, tuple] = {}   # id(kast) → (kast, graph): holding the kast keeps its id unique
-_bodies: dict[tuple[int, str], bytes] = {}
+_graphs: dict[tuple, object] = {}   # (site, generation) → graph: only the current one is kept
+_bodies: dict[tuple, bytes] = {}
 _lock = threading.Lock()
 
 
 def description_body(mediatype: str) -> bytes:
     """The description in one format, made once per process and kast (it counts the whole public graph, the
     same for every reader)."""
-    kast = site().kast
+    s = site()
+    kast, key = s.kast, (id(s), s.generation)
     with _lock:
-        if id(kast) not in _graphs:
-            _graphs[id(kast)] = (kast, describe(kast))
-        graph = _graphs[id(kast)][1]
-        if (id(kast), mediatype) not in _bodies:
+        if key not in _graphs:
+            for old in [k for k in _graphs if k[0] == key[0]]:   # an older generation of this site: drop it
+                _graphs.pop(old)
+            for old in [k for k in _bodies if k[0] == key]:
+                _bodies.pop(old)
+            _graphs[key] = describe(kast)
+        graph = _graphs[key]
+        if (key, mediatype) not in _bodies:
             fmt = RDF_TYPES[mediatype][0]
             if fmt == "json-ld":
                 context = {p: str(ns) for p, ns in graph.namespaces() if p}
                 body = graph.serialize(format="json-ld", context=context, auto_compact=True, encoding="utf-8")
             else:
                 body = graph.serialize(format=fmt, encoding="utf-8")
-            _bodies[(id(kast), mediatype)] = body
-        return _bodies[(id(kast), mediatype)]
+            _bodies[(key, mediatype)] = body
+        return _bodies[(key, mediatype)]
 
 
 def rdf(mediatype: str):

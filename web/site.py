@@ -30,19 +30,37 @@ class Site:
         self.base_arg = base
         self.store = IndexStore(index_dir, data_dir, base)
         self._lock = threading.RLock()   # cached() may call opened()
+        self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
+        self.generation = 0   # goes up with every change taken in; caches elsewhere key on (site, generation)
+        self.published = self._published_head()
         self._load()
 
     def _load(self) -> None:
         self.loaded_fingerprint = self.store.fingerprint()
         self.kast: Kast = load(self.data_dir, base=self.base_arg, shacl=False)
+        self._opened = None
+        self._derived()
+
+    def _derived(self) -> None:
+        """Everything computed from the loaded kast, dropped so it is computed again on next use."""
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self.stats = stats(self.kast)
-        self._opened = None
         self._dumps: dict[tuple[str, str], bytes] = {}
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
-        self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
         self.__dict__.pop("_netwerk_states", None)   # maps and networks are built again on next use
+        self.generation += 1
+
+    def _published_head(self) -> str | None:
+        """The commit the content repository publishes (one small file read), or None without one."""
+        try:
+            from kast.curation import ContentRepo
+
+            repo = ContentRepo(self.data_dir)
+            head = repo.head(repo.published_ref)
+            return head.decode() if head else None
+        except Exception:   # not a content repository (a plain data folder, a synthetic corpus)
+            return None
 
     @classmethod
     def for_config(cls, cfg) -> "Site":
@@ -54,15 +72,29 @@ class Site:
             return _sites[key]
 
     def refresh(self) -> bool:
-        """Take in what changed in the data folder since it was loaded (a publish in this or another
-        process); True when something was reloaded. Requests already running keep the graph they had."""
-        if self.store.fingerprint() == self.loaded_fingerprint:
-            return False
-        with self._lock:
+        """Take in what was published since it was loaded (in this or another process); True when something
+        changed. Only the changed files are read again (`reload`); a plain data folder without a content
+        repository is compared by its files and loaded again when they changed."""
+        head = self._published_head()
+        if head is None:
             if self.store.fingerprint() == self.loaded_fingerprint:
                 return False
-            self._load()
-            self._opened = None
+            with self._lock:
+                self._load()
+                return True
+        if head == self.published:
+            return False
+        with self._lock:
+            if head == self.published:
+                return False
+            from kast.curation import ContentRepo
+
+            repo = ContentRepo(self.data_dir)
+            paths = repo.changed_paths(self.published.encode(), head.encode()) if self.published else None
+            result = self.reload(paths) if paths else None
+            if result is None or not result.ok:   # nothing to go on, or a file refused: read everything
+                self._load()
+            self.published = head
             return True
 
     @property
@@ -109,6 +141,23 @@ class Site:
             if level not in self._graphs:
                 self._graphs[level] = public_graph(self.kast, self._hidden[level])
             return self._graphs[level]
+
+    def reload(self, changed_paths):
+        """Take in changed files (`kast.loader.reload`: only those files are read and validated), update
+        their rows in the search index (`IndexStore.update`) and drop this process's derived views. A refused
+        file changes nothing; the result lists the messages and what changed.
+
+        Other worker processes keep their own loaded kast until they reload the same files or restart.
+        """
+        from kast.loader import reload as reload_files
+
+        with self._lock, self._dump_lock:
+            result = reload_files(self.kast, changed_paths)
+            if result.changed or result.removed:
+                self._opened = self.store.update(self.kast, result)
+                self.loaded_fingerprint = self.store.fingerprint()
+                self._derived()
+            return result
 
     def dump(self, fmt: str) -> bytes:
         """The whole graph the current reader may see in one format, serialised once per process and level."""

@@ -71,9 +71,12 @@ def service() -> Service:
         atexit.register(made.close)
         return made
 
-    key = (id(site().kast), repr(settings), endpoint)
+    s = site()
+    key = (id(s), s.generation, repr(settings), endpoint)
     with _services_lock:
         if key not in _services:
+            for old in [k for k in _services if k[0] == key[0] and k[1] != key[1]]:   # published since: retire
+                _services.pop(old).close()
             _services[key] = make()
         return _services[key]
 

@@ -8,11 +8,11 @@ frontmatter handler and section splitter as the loader, so a file means the same
 import datetime as dt
 import re
 
-import frontmatter
 import yaml
 
 from ..fields import NESTED, PRACTICE, PRACTICE_BODY
-from ..readers import ID_PATTERN, FastYAMLHandler, split_body
+from ..readers import ID_PATTERN, split_body, split_front_matter
+from ..safeyaml import UnsafeYAML, parse_yaml
 
 FOLDER = "practices"
 HEAD_ORDER = ["id"] + [f.key for f in PRACTICE] + ["bronnen", "relaties"]
@@ -97,16 +97,25 @@ def parse(text: bytes | str) -> dict:
             raise EntryFormatError("het bestand is geen geldige UTF-8-tekst") from exc
     if not text.startswith("---"):
         raise EntryFormatError("een praktijk begint met een YAML-kop tussen twee regels '---'")
+    head, content = split_front_matter(text)   # the same reading as the loader's (kast.readers)
+    if head is None:
+        raise EntryFormatError("een praktijk begint met een YAML-kop tussen twee regels '---'")
     try:
-        post = frontmatter.loads(text, handler=FastYAMLHandler())
+        metadata = parse_yaml(head)
+    except UnsafeYAML as exc:
+        raise EntryFormatError(f"ongeldige YAML in de kop: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (regel {mark.line + 2})" if mark else ""
         raise EntryFormatError(f"ongeldige YAML in de kop{where}") from exc
-    if not isinstance(post.metadata, dict):
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise EntryFormatError(f"ongeldige waarde in de kop: {exc}") from exc
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
         raise EntryFormatError("de kop is geen blok met velden")
-    body, unknown = split_body(post.content)
-    data = dict(post.metadata)
+    body, unknown = split_body(content)
+    data = dict(metadata)
     for heading in unknown:
         data.setdefault("_onbekende-kopjes", []).append(heading)
     data.update(body)

@@ -180,6 +180,10 @@ class ContentRepo:
             if head is not None:
                 self._checkout(head, paths)
             repaired.append(JOURNAL)
+        for tmp in self.git_dir.glob(f".*{TMP_SUFFIX}"):   # a journal half written when its writer was killed
+            if self._stale(tmp):
+                tmp.unlink(missing_ok=True)
+                repaired.append(tmp.name)
         return repaired
 
     def _stale(self, lock: Path) -> bool:

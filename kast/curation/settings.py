@@ -5,6 +5,7 @@ the project's own `data/` (or any folder inside the project checkout): the proje
 committed into, so a separate repository is made under the runtime folder `KAST_VAR` (default `var/`),
 seeded with a copy of that folder, and the site reads from there (see `kast.config.data_dir`).
 """
+import fcntl
 import os
 from pathlib import Path
 
@@ -38,6 +39,16 @@ def open_repo(data_dir: Path | None = None, create: bool = True, explicit: str |
         return ContentRepo(path)
     if not create:
         raise FileNotFoundError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Several server processes start at once: one makes the repository, the others wait and open it.
+    with open(path.parent / f".{path.name}.maken.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (path / ".git").is_dir():
+            return ContentRepo(path)
+        return _create(path, seed, var)
+
+
+def _create(path: Path, seed: Path | None, var) -> ContentRepo:
     if path.resolve() == config.ROOT or config.ROOT in path.resolve().parents and not str(
             path.resolve()).startswith(str(var_dir(var).resolve())):
         raise ValueError(f"de inhoudsrepository mag niet in de projectmap staan: {path}")

@@ -6,6 +6,7 @@ kast (which ids exist and of what kind, which source sections exist, the fixed l
 published version from everything except the practices, whose ids come from their file names; so
 validating an edit at 10,000 practices does not load 10,000 files.
 """
+import copy
 import tempfile
 import threading
 from pathlib import Path
@@ -26,8 +27,11 @@ from . import entry as entry_format
 class _IdsOnlyReader(Reader):
     """Reads everything but the practices, which only register their id (the file name)."""
 
-    def _read_practice(self, path: Path) -> None:
-        self.entries.append(Entry("praktijk", path.stem, {}, self.rel(path)))
+    def read(self, path: Path, kind: str) -> "Reader":
+        if kind == "praktijk":
+            self.entries.append(Entry("praktijk", path.stem, {}, self.rel(path)))
+            return self
+        return super().read(path, kind)
 
 
 class Context:
@@ -41,13 +45,9 @@ class Context:
             self.ontology.parse(ontology_dir / name, format="turtle", publicID=self.vocab.base)
         self.shapes = Graph().parse(ontology_dir / SHAPES_FILE, format="turtle", publicID=self.vocab.base)
         reader = _IdsOnlyReader(Path(data_dir)).read_all()
-        builder = Builder(Graph(), self.vocab)
-        builder.g = self.ontology          # fixed lists and relation kinds come from the ontology
-        builder.fixed = builder._fixed_lists()
-        builder.relation_kinds = {
-            str(n): p for c, p in self.ontology.subject_objects(self.vocab.kast.asProperty)
-            for n in self.ontology.objects(c, SKOS.notation)}
+        builder = Builder(Graph(), self.vocab, self.ontology)   # fixed lists and relation kinds: the ontology
         builder.register(reader.entries)
+        self._template = builder
         self.items = builder.items
         self.sections = builder.sections
         self.fixed, self.relation_kinds = builder.fixed, builder.relation_kinds
@@ -70,12 +70,11 @@ class Context:
             self.items = builder.items
 
     def _builder(self, graph: Graph) -> Builder:
-        builder = Builder.__new__(Builder)
-        builder.g, builder.v = graph, self.vocab
+        builder = copy.copy(self._template)   # the lists and caches of the template, a graph of its own
+        builder.g = graph
         builder.items = dict(self.items)
         builder.sections = self.sections
         builder.messages = []
-        builder.fixed, builder.relation_kinds = self.fixed, self.relation_kinds
         builder.file_of = {}
         return builder
 
@@ -94,7 +93,7 @@ class Context:
             file = data / path
             file.write_bytes(entry_format.serialise(fields))
             reader = Reader(data)
-            reader._read_practice(file)
+            reader.read(file, "praktijk")
         graph = Graph()   # the entry's triples only: the builder reads the fixed lists from the context
         builder = self._builder(graph)
         existing = builder.items.get(entry_id)
@@ -107,7 +106,7 @@ class Context:
         if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
             self._add_types(graph, item.iri)
             focus = [node for node, (_, owner, _) in builder.file_of.items() if owner == entry_id]
-            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus)
+            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus_nodes=focus)
                          if m.entry == entry_id]
         for m in messages:   # the temporary folder is no part of the message
             m.file = path

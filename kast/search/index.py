@@ -71,74 +71,239 @@ def numbers_of(bits: int):
             byte ^= low
 
 
-def write(path: Path, docs: list[Document], meta: dict, progress=None) -> None:
-    """Write the index for `docs` into a new SQLite file at `path`."""
-    docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
+def analyse(doc: Document) -> tuple[tuple[str, ...], set[str], set[str]]:
+    """The stemmed FTS5 column texts of a document, its words and its terms (stems)."""
+    texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
+    analysed = [words(t) for t in texts]
+    doc_words = {w for ws in analysed for w in ws}
+    return tuple(" ".join(stem(w) for w in ws) for ws in analysed), doc_words, {stem(w) for w in doc_words}
+
+
+def _doc_row(n: int, doc: Document) -> tuple:
+    years = [int(y) for y in doc.facets.get("jaar", ()) if y.isdigit()]
+    return (n, doc.id, doc.kind, doc.title, "\n".join(doc.labels), doc.summary, doc.body,
+            ",".join(sorted(doc.concepts)), json.dumps({k: sorted(v) for k, v in doc.facets.items()}, ensure_ascii=False),
+            max(years, default=None))
+
+
+def _families(doc: Document):
+    for c in doc.concepts:
+        yield "concept", c
+    for name in FACETS:
+        for value in doc.facets.get(name, ()):
+            yield f"f_{name}", value
+
+
+def write(path: Path, docs, meta, progress=None, total: int | None = None, hidden=None) -> None:
+    """Write the index for `docs` into a new SQLite file at `path`.
+
+    `docs` may be a list (sorted here) or an iterator already in index order (kind, then id), written in
+    batches so that 10,000 practices never sit in memory as documents at once; `meta` may then be a
+    function called at the end (it can use what the iteration collected), with the hidden ids given apart.
+    """
+    if isinstance(docs, list):
+        docs = sorted(docs, key=lambda d: (KIND_ORDER.get(d.kind, 9), d.id))   # static order for ties
+        total = len(docs)
+    hidden = _levels(meta.get("hidden", {}) if hidden is None else hidden)
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
     term_df: dict[str, int] = defaultdict(int)
     word_df: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])   # documents seen by: all, netwerk, openbaar
     families: dict[tuple[str, str], list[int]] = defaultdict(list)
     doc_rows, fts_rows, term_sets = [], [], []
-    hidden = {level: set(ids) for level, ids in meta.get("hidden", {}).items()}
     for n, doc in enumerate(docs):
-        seen_by = (True,) + tuple(doc.id not in hidden.get(level, ()) for level in ("netwerk", "openbaar"))
         for level in HIDDEN_LEVELS:
-            if doc.id in hidden.get(level, ()):
+            if doc.id in hidden[level]:
                 families["hidden", level].append(n)
-        texts = (doc.title, "\n".join(doc.labels), doc.summary, doc.body)
-        analysed = [words(t) for t in texts]
-        fts_rows.append((n, *(" ".join(stem(w) for w in ws) for ws in analysed)))
-        doc_words = {w for ws in analysed for w in ws}
+        seen_by = _seen_by(doc.id, hidden)
+        columns, doc_words, doc_terms = analyse(doc)
+        fts_rows.append((n, *columns))
         for w in doc_words:   # per reader level, so the speller never suggests a word only hidden entries have
             counts = word_df[w]
             for i, seen in enumerate(seen_by):
                 counts[i] += seen
-        doc_terms = {stem(w) for w in doc_words}
         for t in doc_terms:
             term_df[t] += 1
-        term_sets.append(doc_terms)
-        for c in doc.concepts:
-            families["concept", c].append(n)
-        for name in FACETS:
-            for value in doc.facets.get(name, ()):
-                families[f"f_{name}", value].append(n)
-        years = [int(y) for y in doc.facets.get("jaar", ()) if y.isdigit()]
-        doc_rows.append((n, doc.id, doc.kind, doc.title, "\n".join(doc.labels), doc.summary, doc.body,
-                         ",".join(sorted(doc.concepts)), json.dumps({k: sorted(v) for k, v in doc.facets.items()},
-                                                                    ensure_ascii=False), max(years, default=None)))
+        term_sets.append(tuple(doc_terms))   # a tuple is a sixth of a set's size (40 MB at 10,000 practices)
+        for key in _families(doc):
+            families[key].append(n)
+        doc_rows.append(_doc_row(n, doc))
+        if len(doc_rows) >= BATCH:
+            _insert_docs(db, doc_rows, fts_rows)
         if progress:
-            progress(n + 1, len(docs))
-    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
-    db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
+            progress(n + 1, total or n + 1)
+    _insert_docs(db, doc_rows, fts_rows)
+    meta = meta() if callable(meta) else meta
     db.executemany("INSERT INTO terms VALUES (?,?)", term_df.items())
     db.executemany("INSERT INTO words VALUES (?,?,?,?)", ((w, *c) for w, c in word_df.items()))
     db.executemany("INSERT INTO bits VALUES (?,?,?)",
                    ((family, value, _blob(to_bits(ns))) for (family, value), ns in families.items()))
     db.executemany("INSERT INTO meta VALUES (?,?)", ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
     db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-    _write_champions(db, term_df, term_sets)
+    common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
+    postings: dict[str, list[int]] = {t: [] for t in common}
+    for n, doc_terms in enumerate(term_sets):
+        for t in doc_terms:
+            if t in common:
+                postings[t].append(n)
+    _write_champions(db, {t: to_bits(ns) for t, ns in postings.items()})
     db.commit()
     db.close()
 
 
-def _write_champions(db: sqlite3.Connection, term_df: dict[str, int], term_sets: list[set[str]]) -> None:
+BATCH = 1000
+
+
+def _levels(hidden) -> dict[str, set[str]]:
+    """Hidden ids per reader level, from the index's meta (a dict of lists)."""
+    return {level: set((hidden or {}).get(level, ())) for level in HIDDEN_LEVELS}
+
+
+def _seen_by(doc_id: str, hidden: dict[str, set[str]]) -> tuple[int, int, int]:
+    """Whether each of the levels alles, netwerk, openbaar sees the document (1) or not (0)."""
+    return 1, int(doc_id not in hidden["netwerk"]), int(doc_id not in hidden["openbaar"])
+
+
+def _insert_docs(db: sqlite3.Connection, doc_rows: list, fts_rows: list) -> None:
+    db.executemany("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+    db.executemany("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", fts_rows)
+    doc_rows.clear()
+    fts_rows.clear()
+
+
+def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None:
+    """Change the index file at `path` in place: documents with an id in `gone` leave, `docs` come in
+    (a changed document is in both). Document numbers stay dense (0…N-1, the bitsets depend on it): a
+    document numbered beyond the new count moves into a freed number."""
+    db = sqlite3.connect(path)
+    count = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+    incoming = {d.id for d in docs}
+    marks = ",".join("?" * len(gone | incoming))
+    leaving = {n for (n,) in db.execute(f"SELECT n FROM docs WHERE id IN ({marks})", [*(gone | incoming)])}
+    final = count - len(leaving) + len(docs)
+    moving = [n for (n,) in db.execute("SELECT n FROM docs WHERE n >= ?", (final,)) if n not in leaving]
+    stored = {}
+    for n in leaving | set(moving):
+        stored[n] = _stored_document(db, n)
+    moved = [stored[n] for n in moving]
+    slots = sorted(set(range(final)) - ({n for n in range(min(count, final))} - leaving))
+    bits = {(f, v): int.from_bytes(b, "little") for f, v, b in db.execute("SELECT family, value, bits FROM bits")}
+    touched: set[tuple[str, str]] = set()
+    term_change: dict[str, int] = defaultdict(int)
+    word_change: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    hidden_keys = [("hidden", level) for level in HIDDEN_LEVELS]
+    for n, doc in stored.items():
+        columns, doc_words, doc_terms = analyse(doc)
+        db.execute("INSERT INTO fts(fts, rowid, title, labels, summary, body) VALUES ('delete', ?, ?, ?, ?, ?)",
+                   (n, *columns))
+        was_hidden = {level: {doc.id} if bits.get(("hidden", level), 0) >> n & 1 else set() for level in HIDDEN_LEVELS}
+        for w in doc_words:
+            for i, seen in enumerate(_seen_by(doc.id, was_hidden)):
+                word_change[w][i] -= seen
+        for t in doc_terms:
+            term_change[t] -= 1
+        for key in [*_families(doc), *hidden_keys]:
+            if key in bits and bits[key] >> n & 1:
+                bits[key] &= ~(1 << n)
+                touched.add(key)
+        db.execute("DELETE FROM docs WHERE n = ?", (n,))
+    hidden = _levels(meta.get("hidden", {}))
+    arriving = []
+    for n, doc in zip(slots, [*docs, *moved], strict=True):
+        columns, doc_words, doc_terms = analyse(doc)
+        arriving.append((n, doc_terms))
+        db.execute("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", (n, *columns))
+        for w in doc_words:
+            for i, seen in enumerate(_seen_by(doc.id, hidden)):
+                word_change[w][i] += seen
+        for t in doc_terms:
+            term_change[t] += 1
+        keys = list(_families(doc)) + [("hidden", level) for level in HIDDEN_LEVELS if doc.id in hidden[level]]
+        for key in keys:
+            bits[key] = bits.get(key, 0) | 1 << n
+            touched.add(key)
+        db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", _doc_row(n, doc))
+    for value, delta in term_change.items():
+        if delta:
+            db.execute("INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
+                       (value, delta, delta))
+    db.execute("DELETE FROM terms WHERE df <= 0")
+    for value, deltas in word_change.items():
+        if any(deltas):
+            db.execute("INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT(word) DO UPDATE SET df = df + ?, "
+                       "df_netwerk = df_netwerk + ?, df_openbaar = df_openbaar + ?", (value, *deltas, *deltas))
+    db.execute("DELETE FROM words WHERE df <= 0")
+    for family, value in touched:
+        if bits[family, value]:
+            db.execute("INSERT OR REPLACE INTO bits VALUES (?,?,?)", (family, value, _blob(bits[family, value])))
+        else:
+            db.execute("DELETE FROM bits WHERE family = ? AND value = ?", (family, value))
+    db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
+                   ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
+    _update_champions(db, final, set(stored), arriving)
+    db.commit()
+    db.close()
+
+
+def _update_champions(db: sqlite3.Connection, count: int, leaving: set[int], arriving: list[tuple[int, set]]) -> None:
+    """Keep the champion lists current without scoring every document again: documents that left are
+    dropped, arriving ones are scored for the terms they contain and merged in. Only when a list was full
+    and lost a member (the 101st best is unknown) is that term's list computed again. The scores of
+    untouched documents keep the collection statistics of the last build (a change of one document moves
+    them by a fraction of a per cent)."""
+    weights = ",".join(map(str, WEIGHTS))
+    common = {t for (t,) in db.execute("SELECT term FROM terms WHERE df > ?", (COMMON * count,))}
+    old = {t: (int.from_bytes(b, "little"), json.loads(best))
+           for t, b, best in db.execute("SELECT term, bits, best FROM champions")}
+    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in old.keys() - common))
+    fresh = {}
+    for t in sorted(common):
+        if t not in old:
+            fresh[t] = to_bits([n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", ('"' + t + '"',))])
+            continue
+        bits, best = old[t]
+        arrivals = [n for n, terms in arriving if t in terms]
+        lost = [n for n in leaving if bits >> n & 1]
+        if not arrivals and not lost:
+            continue
+        for n in lost:
+            bits &= ~(1 << n)
+        for n in arrivals:
+            bits |= 1 << n
+        kept = [pair for pair in best if pair[0] not in leaving]
+        if len(kept) < len(best) and len(best) >= CHAMPIONS:
+            fresh[t] = bits
+            continue
+        for n in arrivals:
+            score = db.execute(f"SELECT -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? AND rowid = ?",
+                               ('"' + t + '"', n)).fetchone()
+            if score:
+                kept.append([n, score[0]])
+        kept = sorted(kept, key=lambda pair: -pair[1])[:CHAMPIONS]
+        db.execute("INSERT OR REPLACE INTO champions VALUES (?,?,?)", (t, _blob(bits), json.dumps(kept)))
+    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in fresh))
+    _write_champions(db, fresh)
+
+
+def _stored_document(db: sqlite3.Connection, n: int) -> Document:
+    doc_id, kind, title, labels, summary, body, concepts, facets = db.execute(
+        "SELECT id, kind, title, labels, summary, body, concepts, facets FROM docs WHERE n = ?", (n,)).fetchone()
+    return Document(doc_id, kind, title, labels.split("\n") if labels else [], summary, body,
+                    set(concepts.split(",")) - {""}, {k: set(v) for k, v in json.loads(facets).items()})
+
+
+def _write_champions(db: sqlite3.Connection, postings: dict[str, int]) -> None:
     """For each common term, its documents as a bitset and its best documents with their bm25 scores.
 
     A query of common terms only ("ondermijning" in a kast about ondermijning) would otherwise make FTS5
     score thousands of documents (6 ms at 10,000 practices); the "champion lists" of the IR textbooks
     (Manning, Raghavan & Schütze, §7.1.3) answer it from these rows instead.
     """
-    common = {t for t, df in term_df.items() if df > COMMON * len(term_sets)}
-    postings: dict[str, list[int]] = {t: [] for t in common}
-    for n, doc_terms in enumerate(term_sets):
-        for t in doc_terms & common:
-            postings[t].append(n)
     weights = ",".join(map(str, WEIGHTS))
-    for t in sorted(common):
+    for t in sorted(postings):
         best = db.execute(f"SELECT rowid, -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? ORDER BY rank LIMIT ?",
                           ('"' + t + '"', CHAMPIONS)).fetchall()
-        db.execute("INSERT INTO champions VALUES (?,?,?)", (t, _blob(to_bits(postings[t])), json.dumps(best)))
+        db.execute("INSERT INTO champions VALUES (?,?,?)", (t, _blob(postings[t]), json.dumps(best)))
 
 
 def _blob(bits: int) -> bytes:

@@ -1,0 +1,236 @@
+"""Build benchmark: how cold build time and peak memory grow with the number of practices, and the warm paths.
+
+    .venv/bin/python benchmarks/build.py [--sizes 1000,10000,30000] [--corpora /tmp/kast-corpora] [--runs 1]
+
+Writes the synthetic corpora (`kast.corpus`) first when their folders do not exist. Per size, each phase
+runs in a fresh process:
+
+- cold build: `load()` with SHACL and the search index built while a forked child validates, as
+  `kast index`/`kast serve` would on first start; wall time, CPU time of the main process, and peak memory
+  as the highest sum of PSS (proportional set size: pages shared between the processes counted once) of
+  the process and all its children, sampled every 50 ms, next to the main process's own peak RSS;
+- warm change: one practice file edited, `reload()` plus `IndexStore.update()` on the loaded kast, and a
+  broken edit refused;
+- warm start: a new process that opens the existing index and answers a first search.
+
+The machine may be shared: the CPU column shows how much of the wall time was the build's own work.
+"""
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+# ---------------------------------------------------------------- phases in their own process
+
+def phase_cold(corpus: Path, index: Path) -> dict:
+    from kast.loader import load
+    from kast.search import IndexStore
+
+    t0, c0 = time.perf_counter(), time.process_time()
+    store = IndexStore(root=index, data_dir=corpus)
+    kast = load(corpus, shacl=True, while_validating=lambda k: store.rebuild(kast=k))
+    return {"wall_s": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "errors": len(kast.errors),
+            "docs": kast.validated_with.index.doc_count(), "triples": len(kast.graph),
+            "main_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def phase_change(corpus: Path, index: Path) -> dict:
+    from kast.loader import load, reload
+    from kast.search import IndexStore, search
+
+    kast = load(corpus, shacl=False)
+    store = IndexStore(root=index, data_dir=corpus)
+    store.open(kast=kast)
+    path = sorted((corpus / "practices").glob("*.md"))[len(kast.items) % 97]
+    original, stat = path.read_text(encoding="utf-8"), path.stat()
+    try:
+        path.write_text(original.replace("## Lessen\n", "## Lessen\n- Zeppelinhangars ook controleren.\n"),
+                        encoding="utf-8")
+        t0 = time.perf_counter()
+        result = reload(kast, [path])
+        t1 = time.perf_counter()
+        opened = store.update(kast, result)
+        t2 = time.perf_counter()
+        found = search("zeppelinhangars", opened=opened).total
+        path.write_text(original.replace("soort: best", "soort: beste").replace("soort: worst", "soort: beste"),
+                        encoding="utf-8")
+        t3 = time.perf_counter()
+        refused = reload(kast, [path])
+        t4 = time.perf_counter()
+    finally:
+        path.write_text(original, encoding="utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))   # the index of this corpus stays current
+    return {"reload_s": t1 - t0, "update_s": t2 - t1, "found": found, "accepted": result.ok,
+            "refused_s": t4 - t3, "refused": not refused.ok}
+
+
+def phase_start(corpus: Path, index: Path) -> dict:
+    t0 = time.perf_counter()
+    from kast.search import IndexStore, search
+
+    opened = IndexStore(root=index, data_dir=corpus).open()
+    search("bibob", opened=opened)
+    return {"start_s": time.perf_counter() - t0, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _store_phase(corpus: Path, per_file: bool) -> dict:
+    """Add the loaded graph's triples to a new store: one graph, or a named graph per file (rdflib Dataset).
+    Timed once as is, then once more under tracemalloc for the memory the store holds (RSS would hide it:
+    the loaded kast's freed memory is reused)."""
+    import gc
+    import tracemalloc
+
+    from rdflib import Dataset, Graph, URIRef
+
+    from kast.loader import load
+
+    kast = load(corpus, shacl=False)
+    quads = [(s, p, o, kast.file_of.get(s, ("ontologie",))[0]) for s, p, o in kast.graph]
+    del kast
+    gc.collect()
+
+    def build():
+        if per_file:
+            store, graphs = Dataset(), {}
+            for s, p, o, f in quads:
+                if f not in graphs:
+                    graphs[f] = store.graph(URIRef(f"urn:kast:bestand:{f}"))
+                graphs[f].add((s, p, o))
+            return store
+        store = Graph()
+        for s, p, o, _ in quads:
+            store.add((s, p, o))
+        return store
+
+    t0 = time.perf_counter()
+    store = build()
+    seconds = time.perf_counter() - t0
+    del store
+    gc.collect()
+    tracemalloc.start()
+    store = build()
+    held = tracemalloc.get_traced_memory()[0] / 2 ** 20
+    tracemalloc.stop()
+    return {"add_s": seconds, "mb": held, "triples": len(quads)}
+
+
+def phase_graph(corpus: Path, index: Path) -> dict:
+    return _store_phase(corpus, per_file=False)
+
+
+def phase_dataset(corpus: Path, index: Path) -> dict:
+    return _store_phase(corpus, per_file=True)
+
+
+# ---------------------------------------------------------------- measuring from outside
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            kids = [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+    return kids + [g for k in kids for g in _children(k)]
+
+
+def _pss_mb(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def child(phase: str, corpus: Path, index: Path) -> dict:
+    """Run a phase in a new process; also report the peak summed PSS of that process and its children."""
+    proc = subprocess.Popen([sys.executable, __file__, "--phase", phase, "--corpus", str(corpus), "--index", str(index)],
+                            stdout=subprocess.PIPE, text=True)
+    peak, done = [0.0], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], sum(_pss_mb(p) for p in [proc.pid, *_children(proc.pid)]))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    if proc.returncode:
+        raise SystemExit(f"fase {phase} op {corpus} faalde (exit {proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_pss_mb"] = peak[0]
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,30000")
+    ap.add_argument("--corpora", type=Path, default=Path("/tmp/kast-corpora"))
+    ap.add_argument("--phase")
+    ap.add_argument("--corpus", type=Path)
+    ap.add_argument("--index", type=Path)
+    ap.add_argument("--stores", action="store_true",
+                    help="ook: één graaf of een benoemde graaf per bestand (rdflib Dataset), bij 10.000 praktijken")
+    args = ap.parse_args()
+    if args.phase:
+        print(json.dumps(globals()[f"phase_{args.phase}"](args.corpus, args.index)))
+        return
+
+    from kast.corpus import generate
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"{os.cpu_count()} cores; belasting bij de start {os.getloadavg()[0]:.1f} (1 min gemiddeld)", flush=True)
+    print(f"{'praktijken':>10} {'tripels':>9} {'koud (s)':>9} {'cpu (s)':>8} {'piek PSS':>9} {'piek RSS':>9} "
+          f"{'reload':>8} {'index bij':>9} {'geweigerd':>9} {'warme start':>11} {'belasting':>9}", flush=True)
+    rows = []
+    for n in sizes:
+        corpus = args.corpora / f"c{n}"
+        if not corpus.exists():
+            print(f"  (corpus van {n} praktijken schrijven naar {corpus} …)", flush=True)
+            generate(corpus, n, seed=2017)
+        with tempfile.TemporaryDirectory(prefix="kast-bouw-") as work:
+            index = Path(work) / "index"
+            cold = child("cold", corpus, index)
+            start = child("start", corpus, index)
+            change = child("change", corpus, index)
+        load = os.getloadavg()[0]
+        rows.append((n, cold, change, start))
+        print(f"{n:>10} {cold['triples']:>9} {cold['wall_s']:>9.1f} {cold['cpu_s']:>8.1f} "
+              f"{cold['peak_pss_mb']:>6.0f} MB {cold['main_rss_mb']:>6.0f} MB {change['reload_s']:>7.2f}s "
+              f"{change['update_s']:>8.2f}s {change['refused_s']:>8.2f}s {start['start_s']:>10.2f}s {load:>9.1f}",
+              flush=True)
+        assert cold["errors"] == 0 and change["accepted"] and change["found"] == 1 and change["refused"], (cold, change)
+    print("\nGroei per 1.000 praktijken (koud, s / piek PSS, MB):")
+    for n, cold, _, _ in rows:
+        print(f"  {n:>6}: {cold['wall_s'] / n * 1000:.2f} s, {cold['peak_pss_mb'] / n * 1000:.1f} MB")
+    if args.stores:
+        size = 10_000 if 10_000 in sizes else sizes[-1]
+        corpus = args.corpora / f"c{size}"
+        graph, dataset = child("graph", corpus, corpus), child("dataset", corpus, corpus)
+        print(f"\nTripels per bestand bijhouden ({graph['triples']} tripels, {size} praktijken): één graaf "
+              f"{graph['add_s']:.1f} s en {graph['mb']:.0f} MB; een benoemde graaf per bestand (Dataset) "
+              f"{dataset['add_s']:.1f} s en {dataset['mb']:.0f} MB")
+    ten = [r for r in rows if r[0] == 10_000]
+    if ten:
+        _, cold, change, _ = ten[0]
+        print(f"\nDoelen bij 10.000: koude bouw {cold['wall_s']:.1f} s (≤ 10 s), piekgeheugen {cold['peak_pss_mb']:.0f} MB "
+              f"(≤ 500 MB), één gewijzigd bestand {change['reload_s'] + change['update_s']:.2f} s (≤ 2 s)")
+
+
+if __name__ == "__main__":
+    main()
