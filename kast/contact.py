@@ -35,7 +35,7 @@ def contact_route(kast: Kast, item_id: str, hidden: set[str] = frozenset()) -> l
     >>> from kast.loader import load
     >>> kast = load(shacl=False)
     >>> [(r["id"], r["role"][:8]) for r in contact_route(kast, "actueel-damoclesbeleid")]
-    [('bestuurlijk-ondersteuningsteam-riec-noord-nederland', 'Adviseur'), ('riec-noord-nederland', 'het RIEC'), ('vng', 'landelij')]
+    [('bestuurlijk-ondersteuningsteam-riec-noord-nederland', 'Concrete'), ('riec-noord-nederland', 'het RIEC'), ('vng', 'landelij')]
     >>> [r["id"] for r in contact_route(kast, "gm0106")]
     ['gm0106', 'riec-noord-nederland', 'vng']
     """
