@@ -9,9 +9,8 @@ Authorisation happens here, in the library, so the CLI, the pages and the API fo
 """
 from dataclasses import dataclass
 
+from ..visibility import ROLES   # one list of roles for accounts, visibility and curation
 from .repo import Signature
-
-ROLES = ("lid", "redacteur", "beheerder")
 
 
 @dataclass(frozen=True)
