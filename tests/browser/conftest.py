@@ -124,6 +124,7 @@ class LiveServer:
 
 
 def _serve(app):
+    app.extensions["kast"].opened()   # build the search index now, not within a test's page-load timeout
     return LiveServer(app).start()
 
 
