@@ -28,6 +28,9 @@ def test_person_names_warn_but_places_and_organisations_do_not():
     places = frozenset({"assen", "tilburg"})
     assert kinds("De burgemeester van Assen en de gemeente Tilburg.", allowed=places) == []
     assert kinds("Het RIEC Zeeland-West-Brabant en Bureau Regioburgemeesters.", allowed=places) == []
+    # at the start of a sentence deduce reads "Gemeente Assen" as a first name and a surname
+    assert kinds("Gemeente Assen heeft de aanpak ingevoerd.", allowed=places) == []
+    assert kinds("Gemeente Assen werkt samen met Piet Jansen.", allowed=places) == [("naam", False)]
 
 
 def test_findings_never_repeat_the_data_and_are_stable_per_entry():

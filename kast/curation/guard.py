@@ -139,6 +139,10 @@ def scan_text(field: str, text: str, salt: str = "", names: bool = True,
 
 
 PARTICLES = {"van", "de", "der", "den", "het", "ten", "ter", "te", "in", "uit"}
+# Words for a public body or office that deduce takes for a first name at the start of a sentence
+# ("Gemeente Assen heeft …" → person "Gemeente Assen").
+BODIES = {"gemeente", "gemeenten", "provincie", "waterschap", "regio", "burgemeester", "burgemeesters",
+          "wethouder", "college", "raad", "politie", "eenheid", "district", "riec", "ministerie"}
 
 
 def _known_place(name: str, allowed: frozenset[str], text: str = "") -> bool:
@@ -150,9 +154,11 @@ def _known_place(name: str, allowed: frozenset[str], text: str = "") -> bool:
     (True, False)
     >>> _known_place("van de Koning", known, "De Commissaris van de Koning belde.")
     True
+    >>> _known_place("Gemeente Assen", known), _known_place("Burgemeester Bakker", known)
+    (True, False)
     """
     words = name.split()
-    while words and words[0].lower() in PARTICLES:
+    while words and words[0].lower() in PARTICLES | BODIES:
         words = words[1:]
     if not words:
         return True
