@@ -17,6 +17,7 @@ from typing import Callable
 
 from sqlalchemy import delete, func, select, update
 
+from ..errors import UserError
 from . import passwords, rules
 from .db import session_factory
 from .models import Account, ApiToken, AuditEvent, LoginSession, now
@@ -32,12 +33,8 @@ TOUCH = dt.timedelta(minutes=1)      # last_seen is written at most this often
 TOKEN_PREFIX = "kast_"
 
 
-class AccountError(Exception):
+class AccountError(UserError):
     """A Dutch message for the user, naming the field where that helps."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 class NotAllowed(AccountError):

@@ -9,6 +9,7 @@ Authorisation happens here, in the library, so the CLI, the pages and the API fo
 """
 from dataclasses import dataclass
 
+from ..errors import UserError
 from ..visibility import ROLES   # one list of roles for accounts, visibility and curation
 from .repo import Signature
 
@@ -37,10 +38,8 @@ class Editor:
         return Signature(self.name, self.account)
 
 
-class CurationError(Exception):
+class CurationError(UserError):
     """Base class: `str(error)` is a Dutch message fit for the user."""
-
-    status = 400
 
 
 class NotAllowed(CurationError):

@@ -26,6 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import UserError
 from .. import maturity
 from ..accounts.db import engine_for, session_factory
 from ..accounts.models import AuditEvent, Base, now
@@ -37,12 +38,8 @@ MAX_ROLE = 120
 READ_ALL = ("redacteur", "beheerder")
 
 
-class ProfileError(Exception):
+class ProfileError(UserError):
     """A Dutch message for the user, naming the field where that helps."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message, self.field = message, field
 
 
 class ProfileNotFound(ProfileError):

@@ -17,13 +17,14 @@ from collections import OrderedDict, deque
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from ..errors import UserError
+
 ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("kast.sparql")
 
 
-class QueryFailed(Exception):
+class QueryFailed(UserError):
     """A query did not produce an answer; `status` is the HTTP status, the message Dutch."""
-    status = 400
 
     def __init__(self, message: str, retry_after: int | None = None):
         super().__init__(message)
