@@ -25,6 +25,7 @@ from rdflib import Graph, URIRef
 from . import config, maturity
 from .build import Builder, Item
 from .readers import Entry, Message, Reader, scan_personal_data
+from .triplestore import new_graph
 from .validate import load_shapes, shacl_messages
 from .vocab import Vocabulary
 
@@ -81,7 +82,7 @@ def load(data_dir: Path | str | None = None, ontology_dir: Path | str | None = N
     messages: list[Message] = []
     for name in ONTOLOGY_FILES:
         messages += _parse_turtle(ontology, ontology_dir / name, vocab)
-    graph = Graph()
+    graph = new_graph()   # a store without per-triple context bookkeeping (kast/triplestore.py)
     vocab.bind(graph)
     for prefix, namespace in ontology.namespaces():   # as if the ontology had been parsed into the graph
         graph.bind(prefix, namespace)
