@@ -142,8 +142,16 @@ def _no_cycle_collection():
 
 
 def _convert(builder: Builder, entries: list[Entry]) -> None:
-    for entry in builder.register(entries):
-        builder.convert(entry)
+    """Convert entries, adding their triples to the store in one batch: `Graph.add` checks the type of
+    every term (three `isinstance` calls on abstract classes per triple), and the builder makes only terms."""
+    batch: list = []
+    builder.add = batch.append
+    try:
+        for entry in builder.register(entries):
+            builder.convert(entry)
+    finally:
+        builder.add = builder.g.add
+        builder.g.store.addN((s, p, o, builder.g) for s, p, o in batch)
 
 
 # ---------------------------------------------------------------------- reading in parallel
