@@ -50,7 +50,7 @@ def _drop(index: dict, first, key, value) -> None:
 
 
 def _members(values):
-    return values.keys() if type(values) is dict else (values,)
+    return list(values) if type(values) is dict else (values,)
 
 
 def _has(values, value) -> bool:
@@ -93,8 +93,9 @@ class OneGraphStore(SimpleMemory):
             self._count -= 1
 
     def triples(self, triple_pattern, context=None):
-        """Every stored triple matching the pattern (None matches anything), with no contexts. As in
-        `SimpleMemory`, changing the store while iterating over it is an error."""
+        """Every stored triple matching the pattern (None matches anything), with no contexts. Each level is
+        copied before it is walked (as rdflib's `Memory` does): a reload may change the graph while a request
+        of another thread walks it."""
         s, p, o = triple_pattern
         none = ()
         if s is not None:
@@ -112,7 +113,7 @@ class OneGraphStore(SimpleMemory):
                 for one in _members(values):
                     yield (s, p, one), iter(none)
                 return
-            for pred, values in po.items():
+            for pred, values in list(po.items()):
                 if o is not None:
                     if _has(values, o):
                         yield (s, pred, o), iter(none)
@@ -129,19 +130,19 @@ class OneGraphStore(SimpleMemory):
                     for one in _members(values):
                         yield (one, p, o), iter(none)
                 return
-            for obj, values in os_.items():
+            for obj, values in list(os_.items()):
                 for one in _members(values):
                     yield (one, p, obj), iter(none)
         elif o is not None:
             sp = self._osp.get(o)
             if sp is None:
                 return
-            for subj, values in sp.items():
+            for subj, values in list(sp.items()):
                 for one in _members(values):
                     yield (subj, one, o), iter(none)
         else:
-            for subj, po in self._spo.items():
-                for pred, values in po.items():
+            for subj, po in list(self._spo.items()):
+                for pred, values in list(po.items()):
                     for one in _members(values):
                         yield (subj, pred, one), iter(none)
 

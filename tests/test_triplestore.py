@@ -41,3 +41,20 @@ def test_values_keep_their_order_and_duplicates_are_ignored():
     assert [str(o) for o in g.objects(s, p)] == ["c", "b"] and len(g) == 2
     g.remove((s, None, None))
     assert len(g) == 0 and list(g) == [] and (None, p, None) not in g
+
+
+def test_a_walk_survives_a_change_of_the_graph_meanwhile():
+    """A request may walk the graph while a reload swaps a file's triples (kast.reload)."""
+    g = new_graph()
+    kind, practice = NODES[1], NODES[2]
+    for n in range(50):
+        g.add((URIRef(f"https://example.org/p{n}"), kind, practice))
+    seen = []
+    for n, subject in enumerate(g.subjects(kind, practice)):
+        seen.append(subject)
+        g.add((URIRef(f"https://example.org/q{n}"), kind, practice))
+        g.remove((URIRef(f"https://example.org/p{n + 1}"), None, None))
+    assert len(seen) == 50
+    for pattern in [(None, None, None), (None, kind, None), (None, None, practice), (seen[0], None, None)]:
+        for n, _ in enumerate(g.triples(pattern)):
+            g.add((URIRef(f"https://example.org/r{n}"), kind, practice))
