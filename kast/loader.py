@@ -8,7 +8,9 @@ How a large data folder loads fast: the practice files (all but a few hundred of
 parsed and scanned for personal data in worker processes while this process converts what has arrived;
 SHACL runs with flattened shapes (`kast.validate`), and `while_validating` lets a caller (such as the index
 build) use the second core while a forked child validates. To keep memory for serving, a practice's
-`items[id].entry.data` is emptied once its triples are in the graph (read the file to edit it).
+`items[id].entry.data` is emptied once its triples are in the graph (read the file to edit it), and the
+graph lives in a compact store of its own (`kast.triplestore`). The cyclic garbage collector stays off while
+the graph is built (`_no_cycle_collection`).
 """
 import gc
 import os
