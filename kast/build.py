@@ -62,6 +62,7 @@ class Builder:
 
     def __init__(self, graph: Graph, vocab: Vocabulary, ontology: Graph | None = None):
         self.g = graph
+        self.add = graph.add      # where triples go; `kast.loader` collects them to add a chunk at a time
         self.v = vocab
         self.items: dict[str, Item] = {}
         self.sections: dict[tuple[str, str], URIRef] = {}
@@ -119,12 +120,12 @@ class Builder:
             sec = self.v.section(e.id, sid)
             self.sections[(e.id, sid)] = sec
             self.file_of[sec] = (e.file, e.id, "bronsectie")
-            self.g.add((sec, RDF.type, self.v.kast.SourceSection))
-            self.g.add((sec, DCTERMS.isPartOf, doc))
-            self.g.add((doc, DCTERMS.hasPart, sec))
-            self.g.add((sec, DCTERMS.identifier, Literal(sid)))
+            self.add((sec, RDF.type, self.v.kast.SourceSection))
+            self.add((sec, DCTERMS.isPartOf, doc))
+            self.add((doc, DCTERMS.hasPart, sec))
+            self.add((sec, DCTERMS.identifier, Literal(sid)))
             if s.get("titel"):
-                self.g.add((sec, DCTERMS.title, Literal(str(s["titel"]), lang="nl")))
+                self.add((sec, DCTERMS.title, Literal(str(s["titel"]), lang="nl")))
 
     # ------------------------------------------------------------------ conversion
 
@@ -135,10 +136,10 @@ class Builder:
         item = self.items[e.id]
         iri = item.iri
         self.file_of[iri] = (e.file, e.id, e.kind)
-        self.g.add((iri, RDF.type, self.v.classes[e.kind]))
+        self.add((iri, RDF.type, self.v.classes[e.kind]))
         if e.kind in ACTOR_KINDS:   # materialised so queries need no reasoner for "every actor"
-            self.g.add((iri, RDF.type, self.v.kast.Actor))
-        self.g.add((iri, DCTERMS.identifier, Literal(e.id)))
+            self.add((iri, RDF.type, self.v.kast.Actor))
+        self.add((iri, DCTERMS.identifier, Literal(e.id)))
         spec = self.specs[e.kind]
         for key, value in self._flatten(e):
             if key in SPECIAL or (e.kind == "begrippenkader" and key == "soort"):
@@ -150,7 +151,7 @@ class Builder:
                 continue
             predicate = self.resolve(field.predicate)
             for obj in self._values(e, field, value):
-                self.g.add((iri, predicate, obj))
+                self.add((iri, predicate, obj))
         if e.kind in ("thema", "ambitie"):
             self._in_scheme(e, iri)
         self._citations(e, iri, e.data.get("bronnen"), spec)
@@ -172,10 +173,10 @@ class Builder:
 
     def _in_scheme(self, e: Entry, iri: URIRef) -> None:
         scheme = self.v.entity("begrippenkader", e.scheme)
-        self.g.add((iri, SKOS.inScheme, scheme))
+        self.add((iri, SKOS.inScheme, scheme))
         if not e.data.get("breder"):
-            self.g.add((iri, SKOS.topConceptOf, scheme))
-            self.g.add((scheme, SKOS.hasTopConcept, iri))
+            self.add((iri, SKOS.topConceptOf, scheme))
+            self.add((scheme, SKOS.hasTopConcept, iri))
 
     # ------------------------------------------------------------------ values
 
@@ -242,21 +243,21 @@ class Builder:
 
     def _ref(self, e: Entry, f: Field, v, kinds=None):
         kinds = kinds or f.target
+        item = self.items.get(v) if isinstance(v, str) else None
+        if item is not None and item.kind in kinds:
+            return item.iri
         wanted = _kind_names(kinds)
         if not isinstance(v, str):
             self.error(e, f"verwacht het id van een {wanted}, gevonden '{_show(v)}'", f.key)
             return None
-        item = self.items.get(v)
         if item is None:
             candidates = [i for i, it in self.items.items() if it.kind in kinds]
             hint = difflib.get_close_matches(v, candidates, n=1, cutoff=0.6)
             self.error(e, f"onbekende verwijzing '{_show(v)}' (verwacht: {wanted})"
                           + (f"; bedoelde u '{hint[0]}'?" if hint else ""), f.key)
             return None
-        if item.kind not in kinds:
-            self.error(e, f"'{_show(v)}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
-            return None
-        return item.iri
+        self.error(e, f"'{_show(v)}' is een {KIND_NAMES[item.kind]}, hier wordt een {wanted} verwacht", f.key)
+        return None
 
     # ------------------------------------------------------------------ citations and relations
 
@@ -287,10 +288,10 @@ class Builder:
                 continue
             node = URIRef(f"{subject}{'-' if '#' in subject else '#'}bron-{n}")
             self.file_of[node] = (e.file, e.id, "bronvermelding")
-            self.g.add((subject, DCTERMS.source, sec))
-            self.g.add((subject, PROV.qualifiedDerivation, node))
-            self.g.add((node, RDF.type, PROV.Derivation))
-            self.g.add((node, PROV.entity, sec))
+            self.add((subject, DCTERMS.source, sec))
+            self.add((subject, PROV.qualifiedDerivation, node))
+            self.add((node, RDF.type, PROV.Derivation))
+            self.add((node, PROV.entity, sec))
             supports = c.get("onderbouwt") or []
             if not isinstance(supports, list) or not all(isinstance(k, str) for k in supports):
                 self.error(e, "'onderbouwt' is een lijst van veldnamen", label)
@@ -301,7 +302,7 @@ class Builder:
                 if not keys:
                     self.error(e, f"'onderbouwt' noemt onbekend veld '{_show(key)}'", label)
                 for k in keys:
-                    self.g.add((node, self.v.kast.supportsField, self.resolve(spec[k].predicate)))
+                    self.add((node, self.v.kast.supportsField, self.resolve(spec[k].predicate)))
             quote = c.get("citaat")
             if quote:
                 quote = str(quote).strip()
@@ -309,7 +310,7 @@ class Builder:
                     self.error(e, f"citaat is {len(quote)} tekens; citeer hooguit {MAX_QUOTE} tekens en "
                                   "schrijf de rest in eigen woorden", label)
                 elif not personal_data(e, quote):
-                    self.g.add((node, self.v.kast.quote, Literal(quote, lang="nl")))
+                    self.add((node, self.v.kast.quote, Literal(quote, lang="nl")))
             added = True
         return added
 
@@ -330,13 +331,13 @@ class Builder:
             obj = self._ref(e, target, r.get("doel"))
             if obj is None:
                 continue
-            self.g.add((subject, prop, obj))
+            self.add((subject, prop, obj))
             statement = URIRef(f"{subject}#relatie-{n}")
             self.file_of[statement] = (e.file, e.id, "relatie")
-            self.g.add((statement, RDF.type, RDF.Statement))
-            self.g.add((statement, RDF.subject, subject))
-            self.g.add((statement, RDF.predicate, prop))
-            self.g.add((statement, RDF.object, obj))
+            self.add((statement, RDF.type, RDF.Statement))
+            self.add((statement, RDF.subject, subject))
+            self.add((statement, RDF.predicate, prop))
+            self.add((statement, RDF.object, obj))
             if not self._citations(e, statement, r.get("bronnen"), {}, "relaties"):
                 self.error(e, f"de relatie '{_show(r.get('soort'))} {_show(r.get('doel'))}' heeft geen bronvermelding",
                            "relaties")
