@@ -35,7 +35,7 @@ def content_repository(cfg) -> str:
 
 
 _checked = [0.0]
-CHECK_EVERY = 1.0   # seconds: a publish in another worker shows here within this (plus the reload)
+CHECK_EVERY = 0.25   # seconds: a publish in another worker shows here within this (plus the reload); a check is one ref read
 
 
 @bp.before_app_request
