@@ -10,7 +10,7 @@ by anything a killed process left behind, every file loads without errors, and t
 request per kill that the killed worker had in hand. Only hang guards have deadlines; they are generous for a
 loaded 2-core machine.
 """
-import http.client
+import http.client as httpclient
 import os
 import random
 import shutil
@@ -64,6 +64,8 @@ def _author(http: Http, n: int, lid: str, editor: str, record: Record, stop: thr
                     continue
                 entry = __import__("json").loads(body)["voorstel"]["item"]
                 record.saved.append((entry, headers["ETag"].strip('"')))
+                if stop.is_set():
+                    break
                 fields = dict(fields, lessen=f"- Les uit {word}.")
                 status, headers, body = http.call("PUT", f"/api/v1/praktijken/{entry}", lid, fields,
                                                   {"If-Match": headers["ETag"]}, timeout=HANG)
@@ -73,6 +75,8 @@ def _author(http: Http, n: int, lid: str, editor: str, record: Record, stop: thr
             finally:
                 with record.lock:
                     record.saving -= 1
+            if stop.is_set():
+                break
             status, _, body = http.call("POST", f"/api/v1/praktijken/{entry}/status", lid,
                                         {"status": "ter-beoordeling"}, timeout=HANG)
             if not _answer(record, "indienen", status, body, 200):
@@ -81,7 +85,7 @@ def _author(http: Http, n: int, lid: str, editor: str, record: Record, stop: thr
                                         {"status": "gepubliceerd"}, timeout=HANG)
             if _answer(record, "publiceren", status, body, 200):
                 record.published[entry] = word
-        except (OSError, http.client.HTTPException) as exc:   # the worker that had this request was killed
+        except (OSError, httpclient.HTTPException) as exc:   # the worker that had this request was killed
             record.lost.append(f"{word}: {type(exc).__name__}")
 
 
@@ -99,7 +103,7 @@ def _reader(http: Http, record: Record, stop: threading.Event) -> None:
         n += 1
         try:
             status = http.call("GET", READ, headers={MARKER: f"lezer{n}"}, timeout=HANG)[0]
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, httpclient.HTTPException) as exc:
             status = type(exc).__name__
         record.reads.append((time.monotonic(), status))
 
@@ -115,7 +119,7 @@ def _both_serving(server, log: AccessLog, http: Http, not_pid: int | None = None
             n += 1
             try:
                 http.call("GET", "/api/v1", headers={MARKER: f"wacht{n}"}, timeout=HANG)
-            except (OSError, http.client.HTTPException):
+            except (OSError, httpclient.HTTPException):
                 pass
             if set(workers) <= set(log.read().values()):
                 return workers
@@ -219,7 +223,7 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path):
     head = repo.head(repo.published_ref)
     for path in repo.files(head):
         assert (data / path).read_bytes() == repo.read(head, path)[0], f"{path} in de werkmap is niet de gepubliceerde versie"
-    kast = load(data)
+    kast = load(data, shacl=False)   # every file reads and converts (the saves themselves ran SHACL)
     assert not kast.errors, [str(m) for m in kast.errors][:5]
 
     # Every acknowledged save is in the history (a branch of a proposal, or the published branch it was merged into).
