@@ -238,3 +238,35 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path):
     assert not lost, f"bevestigd opgeslagen maar niet in de repository: {lost}"
     for entry_id, word in record.published.items():
         assert word in (data / path_of(entry_id)).read_text(encoding="utf-8")
+
+
+def test_a_publication_left_half_checked_out_by_a_killed_writer_is_served_in_full(tmp_path, monkeypatch):
+    """A writer moves the published branch first and writes the files after (journaled). A worker that takes
+    in the publication in between, or after the writer was killed there, must not serve the old file under the
+    new commit: it finishes the checkout (under the repository lock) before reading."""
+    from rdflib.namespace import SKOS
+
+    from kast import config
+    from kast.curation import ContentRepo
+    from kast.curation.repo import JOURNAL, SYSTEM, atomic_write
+    from web.site import Site
+
+    data = tmp_path / "inhoud"
+    shutil.copytree(config.DEFAULT_DATA, data)
+    repo = ContentRepo.init(data)
+    site = Site(data.resolve(), tmp_path / "index", None)
+    path = "practices/actueel-damoclesbeleid.md"
+    changed = (data / path).read_bytes().replace(b"\ntitel: ", b"\ntitel: Halfweg - ", 1)
+
+    def killed_after_the_journal(commit_id, paths, index=False):   # the branch moved, the files not yet
+        atomic_write(repo.git_dir / JOURNAL, "\n".join(paths).encode("utf-8"))
+
+    with monkeypatch.context() as m:
+        m.setattr(repo, "_checkout", killed_after_the_journal)
+        with repo.locked():
+            repo.commit(repo.published_ref, {path: changed}, SYSTEM, "halverwege gedood", repo.head(repo.published_ref))
+    assert b"Halfweg - " not in (data / path).read_bytes()   # as a kill -9 at that moment leaves it
+
+    assert site.refresh()
+    assert str(site.kast.graph.value(site.kast.iri("actueel-damoclesbeleid"), SKOS.prefLabel)).startswith("Halfweg - ")
+    assert (data / path).read_bytes() == changed and not (repo.git_dir / JOURNAL).exists()
