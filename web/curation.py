@@ -40,7 +40,7 @@ CHECK_EVERY = 0.25   # seconds: a publish in another worker shows here within th
 
 @bp.before_app_request
 def take_in_published_changes():
-    """Every process looks, at most once a second, whether something was published elsewhere."""
+    """Every process looks, at most every CHECK_EVERY seconds, whether something was published elsewhere."""
     now = time.monotonic()
     if now - _checked[0] >= CHECK_EVERY:
         _checked[0] = now
