@@ -257,7 +257,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     args = parser.parse_args()
     rnd = random.Random(args.seed)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # stopped from outside: still stop gunicorn and clean up
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("gestopt (SIGTERM)"))   # still stop gunicorn and clean up
     args.corpus = args.corpus or Path(tempfile.gettempdir()) / f"kast-corpus-publiceren-{args.practices}"
     if not (args.corpus / "practices").is_dir():
         t = time.perf_counter()
@@ -356,7 +356,7 @@ def main() -> None:
             first = {k: v for k, v in checks.items() if k not in MAPS}
             found = watch(http, log, workers, first, published_at)
             more = watch(http, log, workers, {k: checks[k] for k in MAPS}, published_at)
-            seen = dict(found["seen"], **more["seen"])
+            seen = {**found["seen"], **more["seen"]}
             found["backwards"] += more["backwards"]
             missing = [(pid, name) for pid in workers for name in checks if (pid, name) not in seen]
             per_worker = {pid: max((seen.get((pid, n), float("inf")), n) for n in checks) for pid in workers}
