@@ -35,12 +35,12 @@ def content_repository(cfg) -> str:
 
 
 _checked = [0.0]
-CHECK_EVERY = 1.0   # seconds: a publish in another worker shows here within this (plus the reload)
+CHECK_EVERY = 0.25   # seconds: a publish in another worker shows here within this (plus the reload); a check is one ref read
 
 
 @bp.before_app_request
 def take_in_published_changes():
-    """Every process looks, at most once a second, whether something was published elsewhere."""
+    """Every process looks, at most every CHECK_EVERY seconds, whether something was published elsewhere."""
     now = time.monotonic()
     if now - _checked[0] >= CHECK_EVERY:
         _checked[0] = now

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from kast import config
 from kast.links import public_graph
-from kast.visibility import LEVELS, Reader, hidden
+from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
 from kast.search import IndexStore
 from kast.stats import stats
@@ -32,34 +32,58 @@ class Site:
         self._lock = threading.RLock()   # cached() may call opened()
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
         self.generation = 0   # goes up with every change taken in; caches elsewhere key on (site, generation)
-        self.published = self._published_head()
+        self._repo = self._content_repo()
+        self.published = self._published_head(settled=True)
         self._load()
 
     def _load(self) -> None:
         self.loaded_fingerprint = self.store.fingerprint()
         self.kast: Kast = load(self.data_dir, base=self.base_arg, shacl=False)
         self._opened = None
+        self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self._derived()
 
     def _derived(self) -> None:
         """Everything computed from the loaded kast, dropped so it is computed again on next use."""
-        self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
-        self.stats = stats(self.kast)
+        self._stats = None
         self._dumps: dict[tuple[str, str], bytes] = {}
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
         self.__dict__.pop("_netwerk_states", None)   # maps and networks are built again on next use
         self.generation += 1
 
-    def _published_head(self) -> str | None:
-        """The commit the content repository publishes (one small file read), or None without one."""
+    @property
+    def stats(self) -> dict:
+        """The counts of the kast, computed on first use after a change (a scan of the whole graph)."""
+        with self._lock:
+            if self._stats is None:
+                self._stats = stats(self.kast)
+            return self._stats
+
+    def _content_repo(self):
         try:
             from kast.curation import ContentRepo
 
-            repo = ContentRepo(self.data_dir)
-            head = repo.head(repo.published_ref)
-            return head.decode() if head else None
+            return ContentRepo(self.data_dir) if (self.data_dir / ".git").exists() else None
         except Exception:   # not a content repository (a plain data folder, a synthetic corpus)
+            return None
+
+    def _published_head(self, settled: bool = False) -> str | None:
+        """The commit the content repository publishes (one small file read), or None without one.
+
+        `settled`: wait until the work tree holds that commit. A writer moves the branch first and then writes
+        the files (kast.curation.repo); under the repository lock no writer is between the two, and a checkout
+        a killed writer left half done is finished first. Files read after this are that commit or newer."""
+        if self._repo is None:
+            return None
+        try:
+            if settled:
+                with self._repo.locked():
+                    head = self._repo.head(self._repo.published_ref)
+            else:
+                head = self._repo.head(self._repo.published_ref)
+            return head.decode() if head else None
+        except Exception:   # the repository is unreadable right now: keep what is loaded
             return None
 
     @classmethod
@@ -85,12 +109,10 @@ class Site:
         if head == self.published:
             return False
         with self._lock:
-            if head == self.published:
+            head = self._published_head(settled=True)
+            if head is None or head == self.published:
                 return False
-            from kast.curation import ContentRepo
-
-            repo = ContentRepo(self.data_dir)
-            paths = repo.changed_paths(self.published.encode(), head.encode()) if self.published else None
+            paths = self._repo.changed_paths(self.published.encode(), head.encode()) if self.published else None
             result = self.reload(paths) if paths else None
             if result is None or not result.ok:   # nothing to go on, or a file refused: read everything
                 self._load()
@@ -152,10 +174,14 @@ class Site:
         from kast.loader import reload as reload_files
 
         with self._lock, self._dump_lock:
+            fingerprint = self.store.fingerprint()   # before reading: the index never claims newer files than it holds
             result = reload_files(self.kast, changed_paths)
             if result.changed or result.removed:
-                self._opened = self.store.update(self.kast, result)
-                self.loaded_fingerprint = self.store.fingerprint()
+                self._opened = self.store.update(self.kast, result, fingerprint=fingerprint)
+                self.loaded_fingerprint = fingerprint
+                ids = result.changed | result.removed   # visibility is in a practice's own file: judge only these
+                self._hidden = {level: frozenset((self._hidden[level] - ids) | hidden_among(self.kast, result.changed, reader))
+                                for level, reader in LEVELS.items()}
                 self._derived()
             return result
 

@@ -14,13 +14,9 @@ import tempfile
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
-
-from rdflib import Graph
-from rdflib.namespace import RDF
 
 from .. import config
-from ..visibility import LEVELS, hidden
+from ..visibility import LEVELS, hidden, hidden_among
 from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
@@ -53,6 +49,8 @@ def _files(folder: str, prefix: tuple = ()):
     except OSError:
         return
     for entry in entries:
+        if entry.name == ".git":   # a content repository's history: drafts change it, the data does not
+            continue
         if entry.is_dir(follow_symlinks=False):
             yield from _files(entry.path, prefix + (entry.name,))
         elif entry.is_file():
@@ -170,16 +168,7 @@ class IndexStore:
         is in its own file); the changed ones are judged by the one rule on a graph of just their facts."""
         row = index.db.execute("SELECT value FROM meta WHERE key = 'hidden'").fetchone()
         before = json.loads(row[0]) if row else {}
-        part = Graph()
-        k = kast.vocab.kast
-        for item_id in ids:
-            iri = kast.iri(item_id)
-            for p in (RDF.type, k.visibility, k.status):
-                for o in kast.graph.objects(iri, p) if iri is not None else ():
-                    part.add((iri, p, o))
-        view = SimpleNamespace(graph=part, vocab=kast.vocab, id_of=kast.id_of)
-        now = cls._hidden(view)
-        return {level: sorted((set(before.get(level, ())) - ids) | set(now[level]))
+        return {level: sorted((set(before.get(level, ())) - ids) | hidden_among(kast, ids, LEVELS[level]))
                 for level in search_index.HIDDEN_LEVELS}
 
     def _meta(self, kast: Kast, builder: DocumentBuilder, names: dict[str, str], hidden_ids=None) -> dict:
@@ -209,11 +198,14 @@ class IndexStore:
 
     # ------------------------------------------------------------------ updating
 
-    def update(self, kast: Kast, changed=(), removed=()) -> OpenIndex:
+    def update(self, kast: Kast, changed=(), removed=(), fingerprint: str | None = None) -> OpenIndex:
         """Bring the index up to date after `kast.loader.reload`: only the rows of the changed and removed
         items (and of items whose concepts point at them) are rewritten, in a copy of the current index that
         replaces it atomically, as a build does. `changed` may be the result of `reload` itself.
 
+        `fingerprint`: the data's fingerprint taken before the changed files were read (so the index never
+        claims a newer state than it holds). When the current index already has it, another process (a second
+        web worker) took in the same change: that index is opened, not written again.
         Falls back to a full build when there is no usable index to start from.
         """
         if hasattr(changed, "changed"):
@@ -222,9 +214,11 @@ class IndexStore:
         self.root.mkdir(parents=True, exist_ok=True)
         with open(self.root / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            fingerprint = self.fingerprint()
+            fingerprint = fingerprint or self.fingerprint()
             current = self._current()
             opened = self._open(current)
+            if opened is not None and current == fingerprint:
+                return opened
             if opened is None:
                 self._build(fingerprint, kast=kast)
                 return self._open(fingerprint)
