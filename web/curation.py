@@ -63,8 +63,8 @@ def curation():
         return app.extensions["curation"]
 
 
-def published_version(entry_id: str) -> str | None:
-    found = curation().published(entry_id)
+def published_version(entry_id: str, kind: str = "praktijk") -> str | None:
+    found = curation().published(entry_id, kind=kind)
     return found[1] if found else None
 
 
