@@ -136,3 +136,17 @@ def test_personal_data_and_markup_in_a_theme_are_refused_or_escaped(app, people)
     assert marked.status_code == 302
     html = lid.get(marked.headers["Location"]).get_data(as_text=True)
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_a_published_name_shows_on_the_actor_map_and_in_search_without_a_restart(app, people):
+    a, b = people["redactie-a"], people["redactie-b"]
+    anonymous = app.test_client()
+    text = anonymous.get("/api/v1/kaart").get_data(as_text=True)   # fills the map cache of this process
+    assert "Ministerie van Sociale Zaken en Werkgelegenheid" in text and "Werkgelegenheid en Inkomen" not in text
+    url = "/actoren/ministerie-szw/bewerken"
+    pid = edit(a, url, naam="Ministerie van Sociale Zaken, Werkgelegenheid en Inkomen").headers["Location"]
+    assert edit(a, pid, actie="indienen").status_code == 302
+    assert b.post(f"{pid}/publiceren", data={"csrf_token": csrf_token(b, pid)}).status_code == 302
+    assert "Werkgelegenheid en Inkomen" in anonymous.get("/api/v1/kaart").get_data(as_text=True)
+    found = anonymous.get("/api/v1/zoeken?q=Werkgelegenheid en Inkomen").get_json()["resultaten"]
+    assert "ministerie-szw" in [r["id"] for r in found]
