@@ -36,3 +36,19 @@ def test_lid_proposes_an_actor_description_and_a_curator_publishes_it(browser, s
     assert TEXT in visitor.inner_text("main")
     visitor.get_by_role("link", name="Geschiedenis").click()
     assert "b-redactie-c" in visitor.inner_text("main")
+
+
+def test_pickers_filter_as_you_type_and_still_send_the_select(browser, server):
+    lid = person(browser, server, "b-oov-emmen", "lid", "gm0114")
+    lid.goto("/redactie/nieuw")
+    lid.select_option("#veld-instrumenten", ["riec-convenant"])
+    search = lid.get_by_label("Zoek in instrumenten")
+    search.fill("bibob")
+    visible = lid.eval_on_selector_all("#veld-instrumenten option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+    assert "wet-bibob" in visible and "riec-convenant" in visible, "a chosen option stays visible"
+    assert len(visible) < lid.locator("#veld-instrumenten option").count()
+    assert "zichtbaar" in lid.locator("#veld-instrumenten-aantal").inner_text()
+    violations = axe_violations(lid, server)
+    assert not violations, describe_violations("/redactie/nieuw met zoekveld", violations)
+    search.fill("")
+    assert lid.eval_on_selector_all("#veld-instrumenten option", "os => os.every(o => !o.hidden)")
