@@ -9,6 +9,7 @@ entry replaced.
 Who may do what is the same for every kind (see identity.py), except that only practices are created
 new or archived through the curation; the other kinds are changed.
 """
+import copy
 from dataclasses import dataclass
 
 from ..fields import FIELDS
@@ -108,8 +109,8 @@ class ListEntries:
                                             "stel een wijziging voor van een bestaande")
 
     def read(self, repo, commit: bytes | None, path: str, entry_id: str) -> tuple[dict, str] | None:
-        fields = self._entries(repo, commit, path).get(entry_id)
-        return (fields, listentry.version_of(fields)) if fields is not None else None
+        fields = self._entries(repo, commit, path).get(entry_id)   # shared by a cache: hand out a copy
+        return (copy.deepcopy(fields), listentry.version_of(fields)) if fields is not None else None
 
     def version_at(self, repo, commit: bytes | None, path: str, entry_id: str) -> str | None:
         found = self.read(repo, commit, path, entry_id)
@@ -129,10 +130,15 @@ class ListEntries:
         return None
 
     def content(self, repo, commit: bytes | None, path: str, entry_id: str, fields: dict) -> bytes:
+        from .identity import InvalidState
+
         found = repo.read(commit, path)
-        if found is None:
-            raise listentry.ListFormatError(f"het bestand {path} bestaat niet (meer)")
-        return listentry.replace(found[0], entry_id, fields, self.scheme)
+        try:
+            if found is None:
+                raise listentry.ListFormatError(f"het bestand {path} bestaat niet (meer)")
+            return listentry.replace(found[0], entry_id, fields, self.scheme)
+        except listentry.ListFormatError as exc:   # removed or moved meanwhile by hand: nothing is written
+            raise InvalidState(f"{exc}; het voorstel kan zo niet worden opgeslagen of gepubliceerd") from None
 
     def texts(self, fields: dict):
         for key, text in entry_format.text_values(fields):
