@@ -164,3 +164,15 @@ def test_concept_and_instrument_changes_keep_the_scheme_and_the_other_entries(cu
     _publish(cur, result.proposal.id)
     kast = load(content.path)
     assert kast.ok, [str(m) for m in kast.errors]
+
+
+@pytest.mark.parametrize("folder, scheme", [("actors", False), ("instruments", False), ("themes", True)])
+def test_every_list_file_of_the_kast_is_written_back_byte_for_byte(folder, scheme):
+    """Replacing an entry by itself changes nothing: comments, quoting, flow lists and folded texts stay."""
+    from kast import config
+
+    for file in sorted((config.DEFAULT_DATA / folder).glob("*.yaml")):
+        text = file.read_bytes()
+        entries = listentry.entries(text, scheme)
+        for entry_id in dict.fromkeys([next(iter(entries)), list(entries)[-1]]):   # first and last: a whole file
+            assert listentry.replace(text, entry_id, entries[entry_id], scheme) == text, f"{file.name} [{entry_id}]"
