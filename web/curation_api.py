@@ -114,7 +114,7 @@ def change(collection: str, entry_id: str):
         return refused
     version = (request.headers.get("If-Match") or "").strip().strip('"').removeprefix("W/").strip('"')
     if not version:
-        return _problem(428, "stuur de versie waarvan u uitging mee in If-Match (de ETag van de praktijk)")
+        return _problem(428, "stuur de versie waarvan u uitging mee in If-Match (de ETag van het item)")
     fields = _body()
     if fields is None:
         return _problem(400, f"stuur de {SINGULAR[collection]} als JSON-object met de veldnamen van het bestandsformaat")
