@@ -81,3 +81,42 @@ def test_findings_come_back_per_field(app, tokens):
     unknown = c.post("/api/v1/praktijken/bestaat-niet/status", json={"status": "gepubliceerd"},
                      headers=tokens["api-redactie-a"])
     assert unknown.status_code == 404
+
+
+def test_an_actor_instrument_and_theme_are_changed_over_the_api(app, tokens):
+    c = app.test_client()
+    lid, a = tokens["api-emmen"], tokens["api-redactie-a"]
+    url = "/api/v1/actoren/ministerie-szw"
+    read = c.get(url)
+    etag = read.headers["ETag"]
+    fields = {"naam": "Ministerie van Sociale Zaken en Werkgelegenheid", "soort": "ministerie", "niveau": "landelijk",
+              "beschrijving": "Ministerie dat werk, inkomen en toezicht daarop regelt; partner in de RIEC's.",
+              "bronnen": [{"bron": "001", "sectie": "2.4.1"}]}
+    assert c.put(url, json=fields, headers=lid).status_code == 428
+    assert c.put("/api/v1/actoren/bestaat-niet", json=fields, headers=dict(lid, **{"If-Match": etag})).status_code == 404
+    assert c.put("/api/v1/instrumenten/ministerie-szw", json=fields,
+                 headers=dict(lid, **{"If-Match": etag})).status_code == 404
+    made = c.put(url, json=fields, headers=dict(lid, **{"If-Match": etag}))
+    assert made.status_code == 200, made.get_json()
+    assert made.get_json()["voorstel"]["itemsoort"] == "actor" and made.headers["Location"] == url + "/versies"
+    bad = c.put(url, json=dict(fields, soort="onzin"), headers=dict(lid, **{"If-Match": made.headers["ETag"]}))
+    assert bad.status_code == 200 and any(m["veld"] == "soort" for m in bad.get_json()["meldingen"])
+    fixed = c.put(url, json=fields, headers=dict(lid, **{"If-Match": bad.headers["ETag"]}))
+    assert fixed.status_code == 200
+    personal = c.put(url, json=dict(fields, beschrijving="Mail info@szw.example."),
+                     headers=dict(lid, **{"If-Match": fixed.headers["ETag"]}))
+    assert personal.status_code == 422 and personal.get_json()["fouten"][0]["veld"] == "beschrijving"
+    assert c.post(url + "/status", json={"status": "ter-beoordeling"}, headers=lid).status_code == 200
+    assert c.post(url + "/status", json={"status": "gepubliceerd"}, headers=lid).status_code == 403
+    assert c.post(url + "/status", json={"status": "gepubliceerd"}, headers=a).status_code == 200
+    live = {f["veld"]: f["waarden"][0]["waarde"] for f in c.get(url).get_json()["velden"]}
+    assert live["beschrijving"] == fields["beschrijving"], "published and taken in without a restart"
+    stale = c.put(url, json=dict(fields, beschrijving="Iets anders."), headers=dict(a, **{"If-Match": etag}))
+    assert stale.status_code == 412 and "beschrijving" in stale.get_json()["conflicten"]
+    history = c.get(url + "/versies").get_json()
+    assert history["actor"] == "ministerie-szw" and history["versies"][0]["door"]["naam"] == "api-redactie-a"
+    old = c.get(f"{url}/versies/{history['versies'][1]['versie']}").get_json()
+    assert "werk, inkomen" not in old["velden"]["beschrijving"]
+    theme = c.get("/api/v1/themas/deelaspect-georganiseerde-criminaliteit/versies")
+    assert theme.status_code == 200 and theme.get_json()["versies"][0]["actie"] == "begin"
+    assert c.get("/api/v1/themas/bestaat-niet/versies").status_code == 404

@@ -105,3 +105,28 @@ def test_a_data_folder_outside_the_project_becomes_its_own_repository(tmp_path, 
     repo = open_repo()
     assert repo.path == data and (data / ".git").is_dir()
     assert open_repo().head(repo.published_ref) == repo.head(repo.published_ref)   # adopted, not re-made
+
+
+def test_an_actor_is_changed_from_the_shell(env, tmp_path):
+    run("init")
+    from kast.curation import Curation
+
+    cur = Curation(open_repo())
+    fields, version = cur.published("ministerie-szw", kind="actor")
+    file = tmp_path / "actor.yaml"
+    file.write_text(f"id: ministerie-szw\nnaam: {fields['naam']}\nsoort: ministerie\nniveau: landelijk\n"
+                    "beschrijving: Ministerie van werk en inkomen; partner in het RIEC-convenant.\n"
+                    "bronnen:\n  - {bron: \"004\", sectie: \"4\"}\n", encoding="utf-8")
+    made = json.loads(run(*LID, "voorstel", str(file), "--soort", "actor", "--id", "ministerie-szw",
+                          "--versie", version).output)
+    pid = made["voorstel"]["id"]
+    assert made["voorstel"]["itemsoort"] == "actor" and made["voorstel"]["bestand"].startswith("actors/")
+    assert "beschrijving: Ministerie van werk en inkomen" in run(*LID, "toon", pid, "--bestand").output
+    run(*LID, "indienen", pid)
+    run(*LID, "publiceer", pid, code=1)   # a lid never publishes
+    run(*RED1, "publiceer", pid)
+    history = json.loads(run(*RED1, "geschiedenis", "ministerie-szw", "--soort", "actor").output)
+    assert [h["actie"] for h in history] == ["gepubliceerd", "begin"]
+    old = run(*RED1, "versie", "ministerie-szw", history[1]["versie"], "--soort", "actor").output
+    assert "naam: " in old and "werk en inkomen" not in old
+    run(*RED1, "voorstel", str(file), "--soort", "actor", "--id", "bestaat-niet", code=1)

@@ -31,8 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
-    from . import (account, api, auth, curation, curation_api, curation_bulk, dcat, entities, linkeddata, maps, maps_api, pages,
-                   profiles, sparql, sso)
+    from . import (account, api, auth, curation, curation_api, curation_bulk, curation_entries, dcat, entities,
+                   linkeddata, maps, maps_api, pages, profiles, sparql, sso)
 
     # The site serves the published work tree of the content repository that curation writes to.
     app.config["KAST_DATA"] = app.config["KAST_CONTENT_REPO"] = str(curation.content_repository(app.config))
@@ -46,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
     app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd
     app.register_blueprint(curation_api.bp)
+    app.register_blueprint(curation_entries.bp)   # the same for actors, instruments and concepts
     app.register_blueprint(curation_bulk.bp)   # import from CSV/XLSX, export of lists and search results
     curation.warm_up(app)
     profiles.register(app, site)          # /profielen and /api/v1/profielen (issue 13)

@@ -151,9 +151,9 @@ def item(collection: str, item_id: str):
         right = BY_KIND[found.kind].name
         return problem(404, f"'{item_id}' is een {BY_KIND[found.kind].singular}; zie /api/v1/{right}/{item_id}.")
     response = json_response(entity_body(model(s, item_id)))
-    if found.kind == "praktijk":   # the version to send back in If-Match when proposing a change
+    if found.kind in ("praktijk", "actor", "instrument", "thema", "ambitie"):   # the version for If-Match
         from .curation import published_version
 
-        if (version := published_version(item_id)) is not None:
+        if (version := published_version(item_id, found.kind)) is not None:
             response.headers["ETag"] = f'"{version}"'
     return response

@@ -11,7 +11,7 @@ import time
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, settings
+from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, kinds, settings
 from kast.curation.meta import STATUS_LABELS
 
 from . import curation_form as cf
@@ -63,8 +63,8 @@ def curation():
         return app.extensions["curation"]
 
 
-def published_version(entry_id: str) -> str | None:
-    found = curation().published(entry_id)
+def published_version(entry_id: str, kind: str = "praktijk") -> str | None:
+    found = curation().published(entry_id, kind=kind)
     return found[1] if found else None
 
 
@@ -116,22 +116,39 @@ def feed():
 
 # ------------------------------------------------------------------ the form
 
+def form_specs(kind: str = "praktijk"):
+    """The form fields of an entry kind, computed once per loaded kast."""
+    return site().cached(f"redactie-velden-{kind}", lambda: cf.specs(site().kast, kind))
+
+
+def collection_of(kind: str, entry_id: str) -> str:
+    """The site's collection of an entry of a curation kind (a concept is a thema or an ambitie)."""
+    item = site().kast.items.get(entry_id)
+    if kind != "praktijk" and item is not None:
+        from .kinds import BY_KIND
+
+        return BY_KIND[item.kind].name
+    return kinds.of(kind).collection
+
+
 def form_page(fields: dict, action: str, version: str | None = None, proposal=None, status: int = 200,
               messages=(), findings=(), note: str | None = None, error: str | None = None, conflict=None,
-              marked=None, entry_id: str | None = None):
+              marked=None, entry_id: str | None = None, kind: str = "praktijk"):
     kast = site().kast
-    specs = site().cached("redactie-velden", lambda: cf.specs(kast))
+    specs = form_specs(kind)
+    handler = kinds.of(kind)
     html = render_template(
         "redactie_formulier.html", specs=specs, fields=fields, values=cf.values, action=action, version=version,
         proposal=proposal, sources=site().cached("redactie-bronnen", lambda: cf.sources(kast)),
         citations=cf.citation_rows(fields), by_field=cf.messages_by_field(messages, findings), findings=findings,
         note=note, error=error, conflict=conflict, marked=marked or {}, entry_id=entry_id,
-        me=editor(), labels=STATUS_LABELS)
+        me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=handler.label,
+        title=handler.title(fields) if fields else "")
     return html, status
 
 
-def submitted() -> dict:
-    return cf.parse(request.form, site().cached("redactie-velden", lambda: cf.specs(site().kast)))
+def submitted(kind: str = "praktijk") -> dict:
+    return cf.parse(request.form, form_specs(kind))
 
 
 @bp.route("/redactie/nieuw", methods=["GET", "POST"])
@@ -182,7 +199,7 @@ def proposal(proposal_id: str):
         return failed(exc)
     if request.method == "GET":
         return page(draft, action)
-    fields = submitted()
+    fields = submitted(draft.proposal.kind)
     try:
         result = cur.save(me, proposal_id, fields, request.form.get("versie", ""),
                           override=request.form.get("reden-geen-persoonsgegeven") or None)
@@ -195,7 +212,8 @@ def proposal(proposal_id: str):
         return page(cur.draft(me, proposal_id), action, status=409, error=str(exc),
                     conflict={"fields": exc.fields, "mine": fields})
     except CurationError as exc:
-        return failed(exc, fields=fields, action=action, version=request.form.get("versie"), proposal=draft.proposal)
+        return failed(exc, fields=fields, action=action, version=request.form.get("versie"), proposal=draft.proposal,
+                      kind=draft.proposal.kind)
     return redirect(action)
 
 
@@ -207,6 +225,7 @@ def page(draft, action: str, extra_messages=(), **extra):
     messages = list(draft.messages) + [m for m in extra_messages if not m.get("vondst")]
     html, status = form_page(draft.fields, action, draft.version, draft.proposal, messages=messages,
                              findings=findings, marked=draft.marked, entry_id=draft.proposal.entry_id,
+                             kind=draft.proposal.kind,
                              **{k: v for k, v in extra.items() if k != "status"})
     return html.replace("<!--geschiedenis-->", render_template("_voorstel_geschiedenis.html", history=history)), \
         extra.get("status", status)
@@ -224,8 +243,10 @@ def step(proposal_id: str, stap: str):
         elif stap == "publiceren":
             event = cur.publish(me, proposal_id, comment)
             site().refresh()
-            flash("Gepubliceerd: de praktijk staat nu op de site.")
-            return redirect(url_for("entities.show", collection="praktijken", item_id=event.entry_id))
+            kind = cur.proposal(me, proposal_id).kind
+            flash(f"Gepubliceerd: de {kinds.of(kind).label} staat nu op de site.")
+            return redirect(url_for("entities.show", collection=collection_of(kind, event.entry_id),
+                                    item_id=event.entry_id))
         elif stap == "intrekken":
             cur.withdraw(me, proposal_id, comment)
             flash("Het voorstel is ingetrokken.")
@@ -284,7 +305,7 @@ def version(entry_id: str, versie: str):
         fields = curation().version_at(entry_id, versie, me)
     except CurationError as exc:
         return failed(exc)
-    specs = site().cached("redactie-velden", lambda: cf.specs(site().kast))
+    specs = form_specs()
     return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, specs=specs,
                            values=cf.values)
 

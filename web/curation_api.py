@@ -8,18 +8,26 @@ session; every rule is the library's (`kast.curation`).
   other fields changed, and answered 412 with both versions per field when the same ones did.
 - `POST /api/v1/praktijken/{id}/status` with `{"status": …, "toelichting": …}`.
 - `GET /api/v1/praktijken/{id}/versies` and `/versies/{versie}`.
-Validation and privacy findings come back as application/problem+json with one entry per field.
+The same PUT, status and versions for actoren, instrumenten, themas and ambities (entries of list files:
+a change is proposed, never a new one; `relaties` are kept when left out). Validation and privacy findings
+come back as application/problem+json with one entry per field.
 """
 from flask import Blueprint, request, url_for
 from flask_login import current_user
 
-from kast.curation import Conflict, CurationError, Rejected
+from kast.curation import Conflict, CurationError, Rejected, kinds
 from kast.curation.entry import EntryFormatError
 
 from .curation import curation, editor, site
 from .errors import json_response, problem
 
 bp = Blueprint("redactie_api", __name__, url_prefix="/api/v1")
+# collections whose entries the curation changes → the loader's kinds in them
+EDITABLE = {"praktijken": ("praktijk",), "actoren": ("actor",), "instrumenten": ("instrument",),
+            "themas": ("thema",), "ambities": ("ambitie",)}
+COLLECTION = "<any(" + ", ".join(EDITABLE) + "):collection>"
+SINGULAR = {"praktijken": "praktijk", "actoren": "actor", "instrumenten": "instrument", "themas": "thema",
+            "ambities": "ambitie"}
 STATUS_STEPS = {"ter-beoordeling": "indienen", "ter-review": "indienen", "concept": "terugsturen",
                 "gepubliceerd": "publiceren", "ingetrokken": "intrekken", "gearchiveerd": "archiveren"}
 
@@ -56,12 +64,25 @@ def _body() -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _saved(result, status: int = 200):
+def _saved(result, status: int = 200, collection: str = "praktijken"):
     body = result.as_dict()
     response = json_response(body, status)
     response.headers["ETag"] = f'"{result.version}"'
-    response.headers["Location"] = url_for("redactie_api.versions", entry_id=result.proposal.entry_id)
+    response.headers["Location"] = url_for("redactie_api.versions", collection=collection,
+                                           entry_id=result.proposal.entry_id)
     return response
+
+
+def _kind(collection: str, entry_id: str) -> str | None:
+    """The loader's kind of a visible entry of this collection; None when there is none for the caller."""
+    item = site().kast.items.get(entry_id)
+    if item is None or item.kind not in EDITABLE[collection] or not site().public(entry_id):
+        return None
+    return item.kind
+
+
+def _missing(collection: str):
+    return _problem(404, f"deze {SINGULAR[collection]} bestaat niet")
 
 
 def _open_proposal(entry_id: str):
@@ -87,33 +108,34 @@ def create():
     return _saved(result, 201)
 
 
-@bp.put("/praktijken/<entry_id>")
-def change(entry_id: str):
+@bp.put(f"/{COLLECTION}/<entry_id>")
+def change(collection: str, entry_id: str):
     if (refused := _needs_account()) is not None:
         return refused
     version = (request.headers.get("If-Match") or "").strip().strip('"').removeprefix("W/").strip('"')
     if not version:
-        return _problem(428, "stuur de versie waarvan u uitging mee in If-Match (de ETag van de praktijk)")
+        return _problem(428, "stuur de versie waarvan u uitging mee in If-Match (de ETag van het item)")
     fields = _body()
     if fields is None:
-        return _problem(400, "stuur de praktijk als JSON-object met de veldnamen van het bestandsformaat")
+        return _problem(400, f"stuur de {SINGULAR[collection]} als JSON-object met de veldnamen van het bestandsformaat")
     cur, me = curation(), editor()
     override = request.headers.get("Kast-Geen-Persoonsgegeven")
+    kind = _kind(collection, entry_id) if collection != "praktijken" else "praktijk"
     try:
         mine = _open_proposal(entry_id)
-        if mine is not None:
+        if mine is not None and kinds.of(mine.kind) is kinds.of(kind or "praktijk"):
             result = cur.save(me, mine.id, fields, version, override=override)
-        elif cur.published(entry_id, me) is not None and site().public(entry_id):
-            result = cur.propose(me, fields, entry_id, version, override=override)
+        elif kind and cur.published(entry_id, me, kind) is not None and site().public(entry_id):
+            result = cur.propose(me, fields, entry_id, version, override=override, kind=kind)
         else:
-            return _problem(404, "deze praktijk bestaat niet")
+            return _missing(collection)
     except CurationError as exc:
         return _failed(exc)
-    return _saved(result)
+    return _saved(result, collection=collection)
 
 
-@bp.post("/praktijken/<entry_id>/status")
-def status(entry_id: str):
+@bp.post(f"/{COLLECTION}/<entry_id>/status")
+def status(collection: str, entry_id: str):
     if (refused := _needs_account()) is not None:
         return refused
     body = _body() or {}
@@ -124,14 +146,16 @@ def status(entry_id: str):
     cur, me = curation(), editor()
     try:
         if step == "archiveren":
-            if not site().public(entry_id):
-                return _problem(404, "deze praktijk bestaat niet")
+            if collection != "praktijken" or not site().public(entry_id):
+                return _problem(404 if collection == "praktijken" else 409,
+                                "deze praktijk bestaat niet" if collection == "praktijken"
+                                else "alleen praktijken worden via de redactie gearchiveerd")
             event = cur.archive(me, entry_id, comment)
             site().refresh()
             return json_response(event.as_dict())
         p = _open_proposal(entry_id)
-        if p is None:
-            return _problem(404, "er is geen open voorstel voor deze praktijk")
+        if p is None or (collection != "praktijken" and _kind(collection, entry_id) is None):
+            return _problem(404, f"er is geen open voorstel voor deze {SINGULAR[collection]}")
         if step == "indienen":
             done = cur.submit(me, p.id, comment).as_dict()
         elif step == "terugsturen":
@@ -146,30 +170,38 @@ def status(entry_id: str):
     return json_response(done)
 
 
-@bp.get("/praktijken/<entry_id>/versies")
-def versions(entry_id: str):
-    if not site().public(entry_id):
-        return _problem(404, "deze praktijk bestaat niet")
+def _history_kind(collection: str, entry_id: str) -> str | None:
+    if collection == "praktijken":
+        return "praktijk" if site().public(entry_id) else None
+    return _kind(collection, entry_id)
+
+
+@bp.get(f"/{COLLECTION}/<entry_id>/versies")
+def versions(collection: str, entry_id: str):
+    if (kind := _history_kind(collection, entry_id)) is None:
+        return _missing(collection)
     try:
-        events = curation().history(entry_id, editor() if current_user.is_authenticated else None)
+        events = curation().history(entry_id, editor() if current_user.is_authenticated else None, kind=kind)
     except CurationError as exc:
         return _failed(exc)
-    return json_response({"praktijk": entry_id, "versies": events,
-                          "_links": {"self": {"href": request.path},
-                                     "html": {"href": url_for("redactie.history", entry_id=entry_id)}}})
+    html = url_for("redactie.history", entry_id=entry_id) if collection == "praktijken" else url_for(
+        "redactie_items.history", collection=collection, entry_id=entry_id)
+    return json_response({SINGULAR[collection]: entry_id, "versies": events,
+                          "_links": {"self": {"href": request.path}, "html": {"href": html}}})
 
 
-@bp.get("/praktijken/<entry_id>/versies/<versie>")
-def version(entry_id: str, versie: str):
-    if not site().public(entry_id):
-        return _problem(404, "deze praktijk bestaat niet")
+@bp.get(f"/{COLLECTION}/<entry_id>/versies/<versie>")
+def version(collection: str, entry_id: str, versie: str):
+    if (kind := _history_kind(collection, entry_id)) is None:
+        return _missing(collection)
     try:
-        fields = curation().version_at(entry_id, versie, editor() if current_user.is_authenticated else None)
+        fields = curation().version_at(entry_id, versie, editor() if current_user.is_authenticated else None,
+                                       kind=kind)
     except CurationError as exc:
         return _failed(exc)
     from kast.curation.entry import nest
 
-    return json_response({"praktijk": entry_id, "versie": versie, "velden": nest(fields)})
+    return json_response({SINGULAR[collection]: entry_id, "versie": versie, "velden": nest(fields)})
 
 
 def openapi(paths: dict, schemas: dict) -> None:
@@ -220,13 +252,49 @@ def openapi(paths: dict, schemas: dict) -> None:
                       "409": problem("Deze stap past niet bij de status van het voorstel")}}}
     history = {"type": "object", "properties": {"praktijk": {"type": "string"},
                                                 "versies": {"type": "array", "items": {"type": "object"}}}}
-    paths["/praktijken/{id}/versies"] = {"get": {
-        "summary": "geschiedenis", "operationId": "praktijkVersies", "tags": ["praktijken"], "parameters": [entry_id],
+    paths["/praktijken/{id}/versies"] = _versions_get("praktijk", entry_id, history, problem)
+    paths["/praktijken/{id}/versies/{versie}"] = _version_get("praktijk", entry_id, problem)
+    schemas["Itemvelden"] = {
+        "type": "object", "additionalProperties": True,
+        "description": "De velden van een actor, instrument of begrip zoals in docs/dataformaat.md (naam, andere-namen, "
+                       "zoektermen, beschrijving, en per soort focus, soort, niveau, tooi, wettelijke-basis, "
+                       "aangeboden-door, themas, notatie, breder, verwant …) en bronnen[{bron,sectie,onderbouwt,citaat}]. "
+                       "Alleen een bestaand item kan worden gewijzigd; relaties die ontbreken blijven zoals ze zijn."}
+    item_body = {"required": True, "content": {"application/json": {"schema": _ref("Itemvelden")}}}
+    for collection, singular in SINGULAR.items():
+        if collection == "praktijken":
+            continue
+        tag = collection
+        paths.setdefault(f"/{collection}/{{id}}", {})["put"] = {
+            "summary": f"{singular} wijzigen", "operationId": f"{singular}Wijzigen", "tags": [tag], "security": secured,
+            "parameters": [entry_id, {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+                                      "description": f"De ETag van de {singular} (GET /{collection}/{{id}})"}],
+            "requestBody": item_body,
+            "responses": {"200": saved, **errors, "404": PROBLEM_404,
+                          "412": problem("Intussen zijn dezelfde velden gewijzigd; 'conflicten' toont beide versies"),
+                          "428": problem("If-Match ontbreekt")}}
+        paths[f"/{collection}/{{id}}/status"] = {"post": dict(
+            paths["/praktijken/{id}/status"]["post"], summary="status van het voorstel wijzigen",
+            operationId=f"{singular}Status", tags=[tag])}
+        paths[f"/{collection}/{{id}}/versies"] = _versions_get(singular, entry_id, history, problem, tag)
+        paths[f"/{collection}/{{id}}/versies/{{versie}}"] = _version_get(singular, entry_id, problem, tag)
+
+
+def _versions_get(singular: str, entry_id: dict, history: dict, problem, tag: str = "praktijken") -> dict:
+    from .openapi import PROBLEM_404, VERSION_HEADER
+
+    return {"get": {
+        "summary": "geschiedenis", "operationId": f"{singular}Versies", "tags": [tag], "parameters": [entry_id],
         "responses": {"200": {"description": "Elke gepubliceerde wijziging: wie, wanneer, waarom en wat per veld",
                               "headers": VERSION_HEADER, "content": {"application/json": {"schema": history}}},
                       "400": problem("Ongeldig verzoek"), "404": PROBLEM_404}}}
-    paths["/praktijken/{id}/versies/{versie}"] = {"get": {
-        "summary": "versie", "operationId": "praktijkVersie", "tags": ["praktijken"],
+
+
+def _version_get(singular: str, entry_id: dict, problem, tag: str = "praktijken") -> dict:
+    from .openapi import PROBLEM_404, VERSION_HEADER
+
+    return {"get": {
+        "summary": "versie", "operationId": f"{singular}Versie", "tags": [tag],
         "parameters": [entry_id, {"name": "versie", "in": "path", "required": True,
                                   "schema": {"type": "string", "pattern": "^[0-9a-f]{40}$"}}],
         "responses": {"200": {"description": "De velden zoals ze in die versie waren", "headers": VERSION_HEADER,

@@ -1,16 +1,21 @@
-"""The practice form of the curation pages, generated from the one table of fields (`kast.fields`), so
-the form, the file format and the validator cannot drift apart. Works without JavaScript: references
-are (multiple) selects of the entries in the graph, fixed lists are selects or checkboxes.
+"""The forms of the curation pages (a practice, an actor, an instrument, a concept), generated from the
+one table of fields (`kast.fields`), so the form, the file format and the validator cannot drift apart.
+Works without JavaScript: references are (multiple) selects of the entries in the graph, fixed lists are
+selects or checkboxes.
 """
 from dataclasses import dataclass
 
 from rdflib.namespace import SKOS
 
+from kast.curation import kinds
 from kast.curation.entry import MANAGED
 from kast.describe import label
 from kast.fields import PRACTICE, PRACTICE_BODY, Field
 
-LONG_TEXT = {"samenvatting"} | {f.key for f in PRACTICE_BODY}
+LONG_TEXT = {"samenvatting", "beschrijving", "focus", "wettelijke-basis"} | {f.key for f in PRACTICE_BODY}
+LABELS = {"tooi": "TOOI-URI", "notatie": "Notatie (nummer in de bron)", "breder": "Breder begrip",
+          "verwant": "Verwante begrippen", "aangeboden-door": "Aangeboden door", "ontwikkeld-door": "Ontwikkeld door",
+          "ondersteund-door": "Ondersteund door", "themas": "Thema's", "doelgroepen": "Doelgroepen"}
 SOURCE_ROWS_EXTRA = 2      # empty rows for new citations below the existing ones
 LIST_FIELDS = ("texts", "refs", "concepts")
 
@@ -38,6 +43,8 @@ class Spec:
 
     @property
     def label(self) -> str:
+        if self.key in LABELS:
+            return LABELS[self.key]
         return self.key.replace("periode.", "periode: ").replace("context.", "context: ").replace(
             "contact.", "contact: ").replace("-", " ").capitalize()
 
@@ -51,21 +58,24 @@ def fixed_lists(kast) -> dict[str, list[tuple[str, str]]]:
     return {name: sorted(values, key=lambda v: v[1].casefold()) for name, values in lists.items()}
 
 
-def specs(kast) -> list[Spec]:
-    """One spec per editable field of a practice, with the options the graph offers."""
+def specs(kast, kind: str = "praktijk") -> list[Spec]:
+    """One spec per editable field of an entry of `kind` (kast.curation.kinds), with the options the graph
+    offers."""
     lists = fixed_lists(kast)
     by_kind: dict[str, list[tuple[str, str]]] = {}
     for item_id, item in kast.items.items():
         by_kind.setdefault(item.kind, []).append((item_id, label(kast, item.iri)))
     out = []
-    for f in PRACTICE + PRACTICE_BODY:
+    handler = kinds.of(kind)
+    table = PRACTICE + PRACTICE_BODY if handler is kinds.PRACTICES else handler.field_specs
+    for f in table:
         if f.key in MANAGED:
             continue
         if f.type in ("concept", "concepts"):
             options = lists.get(f.target, [])
         elif f.type in ("ref", "refs"):
-            kinds = (f.target,) if isinstance(f.target, str) else f.target
-            options = sorted((o for k in kinds for o in by_kind.get(k, [])), key=lambda o: o[1].casefold())
+            targets = (f.target,) if isinstance(f.target, str) else f.target
+            options = sorted((o for k in targets for o in by_kind.get(k, [])), key=lambda o: o[1].casefold())
         else:
             options = []
         out.append(Spec(f, options))

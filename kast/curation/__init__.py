@@ -7,6 +7,10 @@ nothing lost. The web layer and the CLI only translate to these functions.
     result = cur.propose(lid, {"titel": "…", "soort": "best", …})
     cur.submit(lid, result.proposal.id)
 
+    # a change to an actor, instrument or concept (one entry of a list file): the same workflow
+    fields, version = cur.published("wet-bibob", kind="instrument")
+    cur.propose(lid, dict(fields, beschrijving="…"), "wet-bibob", version, kind="instrument")
+
 For the web layer: every error has a Dutch message (`str(e)`) and an HTTP `status`: NotAllowed 403,
 NotFound 404 (also for what the editor may not know exists), InvalidState 409, Conflict 409 (412 for a
 PUT with a stale If-Match; `e.fields` has base/mine/current per field, `e.current_version` the new ETag),

@@ -63,9 +63,34 @@ def _curation(ctx: click.Context):
     return Curation(open_repo(ctx.obj.get("data")))
 
 
+KINDS = click.Choice(["praktijk", "actor", "instrument", "thema", "ambitie"])
+
+
 def _read_fields(file: str) -> dict:
+    """A practice file, or one entry of a list file as YAML (`id: …`, `naam: …`) for the other kinds."""
     data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    return parse(data)
+    if data.lstrip().startswith(b"---\n") or data.lstrip().startswith(b"---\r\n"):
+        return parse(data)
+    from ..safeyaml import parse_yaml
+    from .entry import flatten
+
+    try:
+        fields = parse_yaml(data.decode("utf-8"))
+    except Exception as exc:
+        raise EntryFormatError(f"geen praktijkbestand en geen leesbare YAML van één item: {exc}") from None
+    if not isinstance(fields, dict):
+        raise EntryFormatError("verwacht een praktijkbestand of de velden van één item (id: …, naam: …)")
+    return flatten(fields)
+
+
+def _text(fields: dict, kind: str = "praktijk") -> str:
+    from .entry import nest, serialise
+
+    if kind == "praktijk":
+        return serialise(fields).decode()
+    import yaml
+
+    return yaml.safe_dump(nest(fields), allow_unicode=True, sort_keys=False, width=100)
 
 
 @click.group(help="Redactie van de inhoud: voorstellen, bewerken, beoordelen en publiceren (git).")
@@ -114,10 +139,12 @@ def status(ctx, as_json) -> None:
 @click.option("--id", "entry_id")
 @click.option("--versie", help="De gepubliceerde versie waarvan u uitging (ETag).")
 @click.option("--toch", help="Reden waarom gevonden 'persoonsgegevens' dat niet zijn (opslaan toch).")
+@click.option("--soort", type=KINDS, default="praktijk", show_default=True,
+              help="Een wijziging van een actor, instrument of begrip: BESTAND bevat de velden van dat ene item.")
 @click.pass_context
 @handled
-def propose(ctx, bestand, entry_id, versie, toch) -> None:
-    result = _curation(ctx).propose(_editor(ctx), _read_fields(bestand), entry_id, versie, override=toch)
+def propose(ctx, bestand, entry_id, versie, toch, soort) -> None:
+    result = _curation(ctx).propose(_editor(ctx), _read_fields(bestand), entry_id, versie, override=toch, kind=soort)
     _json(result.as_dict())
 
 
@@ -140,11 +167,9 @@ def edit(ctx, voorstel, bestand, versie, autosave, toch) -> None:
 @click.pass_context
 @handled
 def show(ctx, voorstel, as_file) -> None:
-    from .entry import serialise
-
     draft = _curation(ctx).draft(_editor(ctx), voorstel)
     if as_file:
-        click.echo(serialise(draft.fields).decode(), nl=False)
+        click.echo(_text(draft.fields, draft.proposal.kind), nl=False)
     else:
         _json(draft.as_dict())
 
@@ -213,32 +238,33 @@ def my_work(ctx) -> None:
 @content.command("geschiedenis", help="Wie wat wanneer veranderde aan een praktijk (of met --voorstel aan een voorstel).")
 @click.argument("item")
 @click.option("--voorstel", "is_proposal", is_flag=True)
+@click.option("--soort", type=KINDS, default="praktijk", show_default=True)
 @click.pass_context
 @handled
-def history(ctx, item, is_proposal) -> None:
+def history(ctx, item, is_proposal, soort) -> None:
     cur, editor = _curation(ctx), _editor(ctx)
-    _json(cur.proposal_history(editor, item) if is_proposal else cur.history(item, editor))
+    _json(cur.proposal_history(editor, item) if is_proposal else cur.history(item, editor, kind=soort))
 
 
 @content.command("versie", help="Een praktijk zoals ze op een eerdere versie (commit) gepubliceerd was.")
 @click.argument("item")
 @click.argument("versie")
+@click.option("--soort", type=KINDS, default="praktijk", show_default=True)
 @click.pass_context
 @handled
-def version(ctx, item, versie) -> None:
-    from .entry import serialise
-
-    click.echo(serialise(_curation(ctx).version_at(item, versie, _editor(ctx))).decode(), nl=False)
+def version(ctx, item, versie, soort) -> None:
+    click.echo(_text(_curation(ctx).version_at(item, versie, _editor(ctx), kind=soort), soort), nl=False)
 
 
 @content.command("terugzetten", help="Stel voor een praktijk terug te zetten naar een eerdere versie (via beoordeling).")
 @click.argument("item")
 @click.argument("versie")
 @click.option("-m", "--toelichting", default="")
+@click.option("--soort", type=KINDS, default="praktijk", show_default=True)
 @click.pass_context
 @handled
-def revert(ctx, item, versie, toelichting) -> None:
-    _json(_curation(ctx).revert(_editor(ctx), item, versie, toelichting).as_dict())
+def revert(ctx, item, versie, toelichting, soort) -> None:
+    _json(_curation(ctx).revert(_editor(ctx), item, versie, toelichting, kind=soort).as_dict())
 
 
 @content.command("nieuw", help="Nieuw en gewijzigd: gepubliceerde wijzigingen, nieuwste eerst.")

@@ -156,6 +156,10 @@ def _known_place(name: str, allowed: frozenset[str], text: str = "") -> bool:
     True
     >>> _known_place("Gemeente Assen", known), _known_place("Burgemeester Bakker", known)
     (True, False)
+    >>> _known_place("van de Koning", known, "Burgemeesters en commissarissen van de Koning.")
+    True
+    >>> _known_place("van de Koning", known, "Willem van de Koning belde.")
+    False
     """
     words = name.split()
     while words and words[0].lower() in PARTICLES | BODIES:
@@ -165,7 +169,11 @@ def _known_place(name: str, allowed: frozenset[str], text: str = "") -> bool:
     if " ".join(words).casefold() in allowed:
         return True
     folded, lowered = name.casefold(), text.casefold()
-    return any(folded in label and label in lowered for label in allowed if len(label) > len(folded))
+    if any(folded in label and label in lowered for label in allowed if len(label) > len(folded)):
+        return True
+    # an inflected title before the rest of a known label: "commissarissen van de Koning"
+    return any(re.search(re.escape(label[:-len(folded)].strip()) + r"\w*\s+" + re.escape(folded), lowered)
+               for label in allowed if label.endswith(" " + folded) and len(label) > len(folded) + 1)
 
 
 def scan(fields, salt: str = "", names: bool = True, allowed: frozenset[str] = frozenset()) -> list[Finding]:

@@ -107,6 +107,7 @@ class Proposal:
     last: Event
     head: str
     basis: str
+    kind: str = "praktijk"   # which kind of entry (kast.curation.kinds): praktijk | actor | instrument | begrip
 
     @classmethod
     def of(cls, proposal_id: str, commit) -> "Proposal":
@@ -114,7 +115,8 @@ class Proposal:
         return cls(proposal_id, t.get("Item", ""), t.get("Pad", ""), t.get("Status", "concept"),
                    t.get("Nieuw") == "ja", t.get("Indiener", ""), t.get("Indiener-Naam", ""),
                    t.get("Organisatie", ""), t.get("Aangemaakt", ""), t.get("Ingediend", ""),
-                   when(commit.author_time), Event.of(commit), commit.id.decode(), t.get("Basis", ""))
+                   when(commit.author_time), Event.of(commit), commit.id.decode(), t.get("Basis", ""),
+                   t.get("Soort", "praktijk"))
 
     @property
     def sent_back(self) -> bool:
@@ -124,10 +126,11 @@ class Proposal:
         """The trailers every later commit of this proposal repeats."""
         return {"Voorstel": self.id, "Item": self.entry_id, "Pad": self.path, "Nieuw": "ja" if self.new else "nee",
                 "Indiener": self.proposer, "Indiener-Naam": self.proposer_name, "Organisatie": self.organisation,
-                "Aangemaakt": self.created, "Ingediend": self.submitted, "Basis": self.basis}
+                "Aangemaakt": self.created, "Ingediend": self.submitted, "Basis": self.basis,
+                "Soort": "" if self.kind == "praktijk" else self.kind}
 
     def as_dict(self) -> dict:
-        return {"id": self.id, "item": self.entry_id, "bestand": self.path, "nieuw": self.new,
+        return {"id": self.id, "item": self.entry_id, "itemsoort": self.kind, "bestand": self.path, "nieuw": self.new,
                 "status": self.status, "status-label": STATUS_LABELS.get(self.status, self.status),
                 "teruggestuurd": self.sent_back, "indiener": {"account": self.proposer, "naam": self.proposer_name},
                 "organisatie": self.organisation or None, "aangemaakt": self.created,

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from . import entry as entry_format
-from . import meta
+from . import kinds, meta
 from .identity import Conflict, Editor, InvalidState, NotAllowed, NotFound, Rejected
 from .merge import three_way
 
@@ -39,13 +39,13 @@ def _emit(event: PublishEvent) -> PublishEvent:
 class Publishing:
     def _three_way_with_published(self, p: meta.Proposal, fields: dict, choices: dict | None = None):
         """(merged fields, fields taken from the published version, published head, its blob id)."""
+        handler = kinds.of(p.kind)
         pub_head = self.repo.head(self.repo.published_ref)
-        base = self.repo.read(p.basis.encode(), p.path) if p.basis else None
-        current = self.repo.read(pub_head, p.path)
+        base = handler.read(self.repo, p.basis.encode(), p.path, p.entry_id) if p.basis else None
+        current = handler.read(self.repo, pub_head, p.path, p.entry_id)
         if (base and base[1]) == (current and current[1]):
             return fields, [], pub_head, current
-        result = three_way(entry_format.parse(base[0]) if base else {}, fields,
-                           entry_format.parse(current[0]) if current else {}, entry_format.MANAGED)
+        result = three_way(base[0] if base else {}, fields, current[0] if current else {}, handler.managed)
         for key, choice in (choices or {}).items():
             if key in result.conflicts:
                 value = result.conflicts.pop(key)["mijn" if choice == "mijn" else "huidig"]
@@ -57,7 +57,7 @@ class Publishing:
             raise Conflict("de gepubliceerde versie is intussen op dezelfde velden gewijzigd: "
                            + ", ".join(result.conflicts) + ". Werk het voorstel eerst bij en kies per veld; "
                            "er is niets overschreven.", result.conflicts,
-                           current[1].decode() if current else "")
+                           current[1] if current else "")
         return result.merged, result.theirs_applied, pub_head, current
 
     def publish(self, editor: Editor, proposal_id: str, comment: str = "") -> PublishEvent:
@@ -80,28 +80,29 @@ class Publishing:
                                     "gepubliceerd")
             draft = self.draft(editor, proposal_id, validate=False)
             final, merged_fields, pub_head, _ = self._three_way_with_published(p, draft.fields)
-            today = dt.datetime.now(dt.timezone.utc).date().isoformat()
-            final = dict(final, status="gepubliceerd", gewijzigd=today)
-            final.setdefault("aangemaakt", today)
-            self._check_publishable(final, p.entry_id, draft.marked)
+            handler = kinds.of(p.kind)
+            final = handler.stamp(final, dt.datetime.now(dt.timezone.utc).date().isoformat())
+            self._check_publishable(final, p, draft.marked)
             trailers = {"Actie": "gepubliceerd", "Voorstel": p.id, "Item": p.entry_id, "Pad": p.path,
                         "Door": editor.account, "Rol": editor.role, "Indiener": p.proposer,
                         "Indiener-Naam": p.proposer_name, "Organisatie": p.organisation, "Toelichting": comment,
-                        "Concept": p.head, "Samengevoegd": ", ".join(merged_fields), "Status": "gepubliceerd"}
-            subject = f"{'Nieuwe praktijk' if p.new else 'Gewijzigd'}: {final.get('titel') or p.entry_id}"
-            commit = self.repo.commit(pub_ref, {p.path: entry_format.serialise(final)}, editor.signature,
+                        "Concept": p.head, "Samengevoegd": ", ".join(merged_fields), "Status": "gepubliceerd",
+                        "Soort": "" if p.kind == "praktijk" else p.kind}
+            subject = f"{'Nieuwe praktijk' if p.new else 'Gewijzigd'}: {handler.title(final) or p.entry_id}"
+            content = handler.content(self.repo, pub_head, p.path, p.entry_id, final)
+            commit = self.repo.commit(pub_ref, {p.path: content}, editor.signature,
                                       meta.message(subject, trailers), pub_head)
             self._status_commit(editor, p, "gepubliceerd", "gepubliceerd", comment, Publicatie=commit.decode())
         self.context()   # knows the new id from now on
         return _emit(PublishEvent(commit.decode(), pub_head.decode(), [p.path], p.entry_id, "gepubliceerd",
                                   merged_fields))
 
-    def _check_publishable(self, fields: dict, entry_id: str, marked: dict) -> None:
-        errors = [m for m in self.context().validate(fields) if m.severity == "fout"]
+    def _check_publishable(self, fields: dict, p: meta.Proposal, marked: dict) -> None:
+        errors = [m for m in self._validate(p, fields) if m.severity == "fout"]
         if errors:
             raise Rejected("het voorstel bevat fouten en kan niet worden gepubliceerd",
                            [m.as_dict() for m in errors])
-        findings = [f for f in self._scan(fields, entry_id) if f.fingerprint not in marked]
+        findings = [f for f in self._scan(fields, p.entry_id, p.kind) if f.fingerprint not in marked]
         if findings:
             raise Rejected("het voorstel bevat mogelijk persoonsgegevens: haal ze weg, of een redacteur markeert "
                            "ze met een reden als geen persoonsgegeven", [f.as_dict() for f in findings])
@@ -124,11 +125,13 @@ class Publishing:
             state = dict(p.state(), Basis=pub_head.decode())
             trailers = dict(state, Actie="bijgewerkt", Status=p.status, Door=editor.account, Rol=editor.role,
                             Samengevoegd=", ".join(merged_fields))
-            commit = self.repo.commit(self._ref(p.id), {p.path: entry_format.serialise(merged)}, editor.signature,
+            handler = kinds.of(p.kind)   # a list file is taken as published now, with this entry replaced
+            content = handler.content(self.repo, pub_head, p.path, p.entry_id, merged)
+            commit = self.repo.commit(self._ref(p.id), {p.path: content}, editor.signature,
                                       meta.message(f"Bijgewerkt: {p.entry_id}", trailers), p.head.encode())
             p = meta.Proposal.of(p.id, self.repo.commit_obj(commit))
-        version = self.repo.blob_id(commit, p.path).decode()
-        return SaveResult(p, version, True, merged_fields, self.context().validate(merged))
+        version = handler.version_at(self.repo, commit, p.path, p.entry_id)
+        return SaveResult(p, version, True, merged_fields, self._validate(p, merged))
 
     def archive(self, editor: Editor, entry_id: str, reason: str) -> PublishEvent:
         """gepubliceerd → gearchiveerd (a redacteur; stays findable as archived, with the reason)."""
@@ -153,11 +156,11 @@ class Publishing:
                                       pub_head)
         return _emit(PublishEvent(commit.decode(), pub_head.decode(), [path], entry_id, "gearchiveerd"))
 
-    def revert(self, editor: Editor, entry_id: str, commit: str, comment: str = ""):
+    def revert(self, editor: Editor, entry_id: str, commit: str, comment: str = "", kind: str = "praktijk"):
         """Propose the entry as it was at `commit` — a new change that goes through review."""
-        current = self.published(entry_id, editor)
+        current = self.published(entry_id, editor, kind)
         if current is None:
             raise NotFound("dit item bestaat niet")
-        old = self.version_at(entry_id, commit, editor)
-        return self.propose(editor, old, entry_id, current[1], action="teruggezet",
+        old = self.version_at(entry_id, commit, editor, kind)
+        return self.propose(editor, old, entry_id, current[1], action="teruggezet", kind=kind,
                             extra={"Teruggezet-Naar": commit, "Toelichting": self._check_comment(comment)})

@@ -112,6 +112,43 @@ class Context:
             m.file = path
         return messages
 
+    def validate_listed(self, kind: str, fields: dict, path: str, scheme: dict | None = None,
+                        shacl: bool = True) -> list[Message]:
+        """Messages for one entry of a list file (an actor, instrument or concept of `scheme`), read by the
+        loader's own Reader as a list file with only this entry, in the context of everything else."""
+        import yaml
+
+        entry_id = fields.get("id")
+        data = entry_format.nest({k: v for k, v in fields.items() if not k.startswith("_")})
+        with tempfile.TemporaryDirectory(prefix="kast-valideer-") as tmp:
+            folder = Path(tmp) / "data" / path.split("/")[0]
+            folder.mkdir(parents=True)
+            file = folder / path.split("/")[-1]
+            if scheme is not None:
+                content, file_kind = {"schema": dict(scheme), "begrippen": [data]}, "schema"
+            else:
+                content, file_kind = [data], kind
+            file.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            reader = Reader(Path(tmp) / "data")
+            reader.read(file, file_kind)
+        graph = Graph()
+        builder = self._builder(graph)
+        for entry in reader.entries:        # the entry (and its scheme) replace what is there
+            if entry.id in builder.items and builder.items[entry.id].kind == entry.kind:
+                del builder.items[entry.id]
+        for entry in builder.register(reader.entries):
+            builder.convert(entry)
+        messages = [m for m in reader.messages + builder.messages if m.entry in (entry_id, None)]
+        item = builder.items.get(entry_id)
+        if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
+            self._add_types(graph, item.iri)
+            focus = [node for node, (_, owner, _) in builder.file_of.items() if owner == entry_id]
+            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus_nodes=focus)
+                         if m.entry == entry_id]
+        for m in messages:
+            m.file = path
+        return messages
+
     def _add_types(self, graph: Graph, subject) -> None:
         """Give referenced items their classes, so sh:class checks see what the full graph would."""
         kinds = {item.iri: item.kind for item in self.items.values()}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ..readers import ID_PATTERN
 from ..visibility import PUBLIC_STATUS, Reader
 from . import entry as entry_format
-from . import guard, meta
+from . import guard, kinds, meta
 from .identity import Conflict, Editor, InvalidState, NotAllowed, NotFound, Rejected, VersionRequired
 from .bulk import Bulk
 from .history import Histories
@@ -100,16 +100,24 @@ class Curation(Publishing, Histories, Queues, Bulk):
             self._context_head = head
             return self._context
 
-    def published(self, entry_id: str, editor: Editor | None = None) -> tuple[dict, str] | None:
-        """(fields, version) of the published entry, or None. Hidden entries answer None for `editor`."""
-        path = entry_format.path_of(entry_id)
-        found = self.repo.read(self.repo.head(self.repo.published_ref), path)
+    def published(self, entry_id: str, editor: Editor | None = None, kind: str = "praktijk") -> tuple[dict, str] | None:
+        """(fields, version) of the published entry of `kind` (kast.curation.kinds), or None. Hidden entries
+        answer None for `editor`."""
+        handler, head = kinds.of(kind), self.repo.head(self.repo.published_ref)
+        path = handler.locate(self.repo, head, entry_id)
+        found = handler.read(self.repo, head, path, entry_id) if path else None
         if found is None:
             return None
-        fields = entry_format.parse(found[0])
-        if editor is not None and not self._may_see(editor, fields):
+        if editor is not None and not self._may_see(editor, found[0]):
             return None
-        return fields, found[1].decode()
+        return found
+
+    def _validate(self, p_or_kind, fields: dict, path: str | None = None) -> list:
+        """The loader's rules for the entry's kind (one validator: kast.curation.validation)."""
+        kind = p_or_kind.kind if isinstance(p_or_kind, meta.Proposal) else p_or_kind
+        path = p_or_kind.path if isinstance(p_or_kind, meta.Proposal) else path
+        return kinds.of(kind).validate(self.context(), fields, self.repo, self.repo.head(self.repo.published_ref),
+                                       path)
 
     def _may_see(self, editor: Editor, fields: dict) -> bool:
         reader = Reader(editor.role, editor.organisation)
@@ -133,14 +141,13 @@ class Curation(Publishing, Histories, Queues, Bulk):
 
     def draft(self, editor: Editor, proposal_id: str, validate: bool = True) -> Draft:
         p = self.proposal(editor, proposal_id)
-        data, sha = self.repo.read(p.head.encode(), p.path) or (None, None)
-        if data is None:
+        fields, version = kinds.of(p.kind).read(self.repo, p.head.encode(), p.path, p.entry_id) or (None, None)
+        if fields is None:
             raise NotFound("dit voorstel heeft geen inhoud")
-        fields = entry_format.parse(data)
         marked = self._marks(p)
-        findings = [f for f in self._scan(fields, p.entry_id) if f.fingerprint not in marked]
-        messages = self.context().validate(fields) if validate else []
-        return Draft(p, fields, sha.decode(), messages, findings, marked)
+        findings = [f for f in self._scan(fields, p.entry_id, p.kind) if f.fingerprint not in marked]
+        messages = self._validate(p, fields) if validate else []
+        return Draft(p, fields, version, messages, findings, marked)
 
     def _marks(self, p: meta.Proposal) -> dict[str, str]:
         marks = {}
@@ -163,9 +170,14 @@ class Curation(Publishing, Histories, Queues, Bulk):
                 out.add(t.get("Door", ""))
         return out
 
-    def _scan(self, fields: dict, salt: str) -> list:
+    def _scan(self, fields: dict, salt: str, kind: str = "praktijk") -> list:
+        """Privacy findings; names of persons (deduce) only in the kind's free text, not in the names of
+        organisations, instruments and concepts."""
         allowed = self.context().places if self.names else frozenset()
-        return guard.scan(entry_format.text_values(fields), salt, names=self.names, allowed=allowed)
+        out = []
+        for key, text, names in kinds.of(kind).texts(fields):
+            out += guard.scan_text(key, text, salt, names=self.names and names, allowed=allowed)
+        return out
 
     def _check_comment(self, text: str) -> str:
         """A comment goes into a commit message: it may hold no personal data at all."""
@@ -182,27 +194,33 @@ class Curation(Publishing, Histories, Queues, Bulk):
     # ------------------------------------------------------------------ proposing and saving
 
     def propose(self, editor: Editor, fields: dict, entry_id: str | None = None, version: str | None = None,
-                override: str | None = None, action: str = "aangemaakt", extra: dict | None = None) -> SaveResult:
-        """A new proposal: a new practice (entry_id None or unknown) or a change to a published one.
+                override: str | None = None, action: str = "aangemaakt", extra: dict | None = None,
+                kind: str = "praktijk") -> SaveResult:
+        """A new proposal: a new practice (entry_id None or unknown) or a change to a published entry of
+        `kind` (a practice, actor, instrument or concept: kast.curation.kinds).
 
         For a change, `version` is the published version the editor started from; when the entry was
         published anew since then, the edit is merged onto the current version (or Conflict).
         """
+        handler = kinds.of(kind)
         fields = entry_format.flatten(fields)
         entry_id = entry_id or fields.get("id") or entry_format.slug(str(fields.get("titel") or ""))
-        try:
-            path = entry_format.path_of(entry_id)
-        except entry_format.EntryFormatError as exc:
-            raise Rejected(str(exc), [{"veld": "id", "melding": str(exc)}]) from None
+        if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
+            message = f"ongeldig id {entry_id!r}: gebruik kleine letters, cijfers en koppeltekens"
+            raise Rejected(message, [{"veld": "id", "melding": message}])
         with self.repo.locked():
             pub_ref = self.repo.published_ref
             pub_head = self.repo.head(pub_ref)
-            current = self.published(entry_id)
+            path = handler.locate(self.repo, pub_head, entry_id)
+            current = handler.read(self.repo, pub_head, path, entry_id) if path else None
             if current is not None and not self._may_see(editor, current[0]):
                 raise NotFound("dit item bestaat niet")
             new = current is None
             merged_fields = []
+            if new and not handler.creatable:
+                raise NotFound(f"deze {handler.label} bestaat niet")
             if new:
+                path = handler.new_path(entry_id)
                 if entry_id in self.context().items:
                     raise Rejected(f"het id '{entry_id}' bestaat al in de kast; kies een ander id",
                                    [{"veld": "id", "melding": "dit id bestaat al"}])
@@ -212,42 +230,44 @@ class Curation(Publishing, Histories, Queues, Bulk):
                     fields.setdefault("contact.organisatie", editor.organisation)
             else:
                 cur_fields, cur_version = current
+                fields.update({k: cur_fields[k] for k in handler.kept if k not in fields and k in cur_fields})
                 if version and version != cur_version:
-                    base = self.repo.blob(version)
+                    base = handler.base(self.repo, version, path, entry_id, [pub_head])
                     if base is None:
                         raise NotFound("de versie waarvan u uitging bestaat niet")
-                    fields, merged_fields = self._merge(entry_format.parse(base), fields, cur_fields, cur_version)
-                for key in entry_format.MANAGED:
+                    fields, merged_fields = self._merge(base, fields, cur_fields, cur_version, handler.managed)
+                for key in handler.managed:
                     fields.pop(key, None)
                     if key in cur_fields:
                         fields[key] = cur_fields[key]
                 fields["id"] = entry_id
-            findings = self._guard_for_save(fields, entry_id, override)
+            findings = self._guard_for_save(fields, entry_id, override, kind)
             proposal_id = f"{entry_id[:48]}-{secrets.token_hex(3)}"
             state = {"Voorstel": proposal_id, "Item": entry_id, "Pad": path, "Nieuw": "ja" if new else "nee",
                      "Indiener": editor.account, "Indiener-Naam": editor.name,
                      "Organisatie": editor.organisation or "", "Aangemaakt": _now(), "Ingediend": "",
-                     "Basis": pub_head.decode()}
+                     "Basis": pub_head.decode(), "Soort": "" if handler.name == "praktijk" else handler.name}
             trailers = dict(state, Actie=action, Status="concept", Door=editor.account, Rol=editor.role,
                             Override=override and self._check_comment(override), **(extra or {}))
-            subject = f"Voorstel {'nieuwe praktijk' if new else 'wijziging'}: {fields.get('titel') or entry_id}"
-            commit = self.repo.commit(self._ref(proposal_id), {path: entry_format.serialise(fields)},
-                                      editor.signature, meta.message(subject, trailers), None,
-                                      parents=[pub_head])
+            subject = f"Voorstel {'nieuwe praktijk' if new else 'wijziging'}: {handler.title(fields) or entry_id}"
+            content = handler.content(self.repo, pub_head, path, entry_id, fields)
+            commit = self.repo.commit(self._ref(proposal_id), {path: content}, editor.signature,
+                                      meta.message(subject, trailers), None, parents=[pub_head])
             p = meta.Proposal.of(proposal_id, self.repo.commit_obj(commit))
-        version = self.repo.blob_id(commit, path).decode()
-        return SaveResult(p, version, True, merged_fields, self.context().validate(fields), findings)
+        version = handler.version_at(self.repo, commit, path, entry_id)
+        return SaveResult(p, version, True, merged_fields, self._validate(p, fields), findings)
 
-    def _merge(self, base: dict, mine: dict, current: dict, current_version: str) -> tuple[dict, list]:
-        result = three_way(base, mine, current, entry_format.MANAGED)
+    def _merge(self, base: dict, mine: dict, current: dict, current_version: str,
+               managed=entry_format.MANAGED) -> tuple[dict, list]:
+        result = three_way(base, mine, current, managed)
         if not result.clean:
             raise Conflict("iemand anders heeft intussen dezelfde velden gewijzigd: "
                            + ", ".join(result.conflicts) + ". Er is niets overschreven; kies per veld.",
                            result.conflicts, current_version)
         return result.merged, result.theirs_applied
 
-    def _guard_for_save(self, fields: dict, entry_id: str, override: str | None) -> list:
-        findings = self._scan(fields, entry_id)
+    def _guard_for_save(self, fields: dict, entry_id: str, override: str | None, kind: str = "praktijk") -> list:
+        findings = self._scan(fields, entry_id, kind)
         blocking = [f for f in findings if f.blocking]
         if blocking and not override:
             raise Rejected("niet opgeslagen: de tekst bevat mogelijk persoonsgegevens. Haal ze weg, of geef "
@@ -270,29 +290,31 @@ class Curation(Publishing, Histories, Queues, Bulk):
                                    "meer worden bewerkt")
             if not editor.curator and p.status == "ter-review":
                 raise InvalidState("dit voorstel wordt beoordeeld; wacht tot het is teruggestuurd of trek het in")
-            data, sha = self.repo.read(p.head.encode(), p.path)
-            current = entry_format.parse(data)
+            handler = kinds.of(p.kind)
+            current, sha = handler.read(self.repo, p.head.encode(), p.path, p.entry_id)
+            fields.update({k: current[k] for k in handler.kept if k not in fields and k in current})
             merged_fields = []
-            if version != sha.decode():
-                base = self.repo.blob(version)
+            if version != sha:
+                base = handler.base(self.repo, version, p.path, p.entry_id, [p.head.encode()])
                 if base is None:
                     raise NotFound("de versie waarvan u uitging bestaat niet")
-                fields, merged_fields = self._merge(entry_format.parse(base), fields, current, sha.decode())
-            for key in entry_format.MANAGED | {"id"}:
+                fields, merged_fields = self._merge(base, fields, current, sha, handler.managed)
+            for key in handler.managed | {"id"}:
                 fields.pop(key, None)
                 if key in current:
                     fields[key] = current[key]
             if fields == current:
-                return SaveResult(p, sha.decode(), False)
-            findings = self._guard_for_save(fields, p.entry_id, override)
+                return SaveResult(p, sha, False)
+            findings = self._guard_for_save(fields, p.entry_id, override, p.kind)
             trailers = dict(p.state(), Actie="autosave" if autosave else "opgeslagen", Status=p.status,
                             Door=editor.account, Rol=editor.role, Override=override and self._check_comment(override))
-            subject = f"{'Automatisch bewaard' if autosave else 'Opgeslagen'}: {fields.get('titel') or p.entry_id}"
-            commit = self.repo.commit(ref, {p.path: entry_format.serialise(fields)}, editor.signature,
+            subject = f"{'Automatisch bewaard' if autosave else 'Opgeslagen'}: {handler.title(fields) or p.entry_id}"
+            content = handler.content(self.repo, p.head.encode(), p.path, p.entry_id, fields)
+            commit = self.repo.commit(ref, {p.path: content}, editor.signature,
                                       meta.message(subject, trailers), p.head.encode())
             p = meta.Proposal.of(proposal_id, self.repo.commit_obj(commit))
-        version = self.repo.blob_id(commit, p.path).decode()
-        messages = [] if autosave else self.context().validate(fields)
+        version = handler.version_at(self.repo, commit, p.path, p.entry_id)
+        messages = [] if autosave else self._validate(p, fields)
         return SaveResult(p, version, True, merged_fields, messages, findings)
 
     # ------------------------------------------------------------------ status changes
