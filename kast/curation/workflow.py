@@ -101,8 +101,12 @@ class Curation(Publishing, Histories, Queues, Bulk):
             return self._context
 
     def published(self, entry_id: str, editor: Editor | None = None) -> tuple[dict, str] | None:
-        """(fields, version) of the published entry, or None. Hidden entries answer None for `editor`."""
-        path = entry_format.path_of(entry_id)
+        """(fields, version) of the published entry, or None. Hidden entries answer None for `editor`, and so
+        does an id no entry file can have (such as one from a URL)."""
+        try:
+            path = entry_format.path_of(entry_id)
+        except entry_format.EntryFormatError:
+            return None
         found = self.repo.read(self.repo.head(self.repo.published_ref), path)
         if found is None:
             return None
