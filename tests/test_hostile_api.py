@@ -5,6 +5,7 @@ leaves the content repository and the accounts and profiles database exactly as 
 
 Bounded (a few examples per operation, mode and role) so it runs in CI in about a minute. The app has its
 own runtime folder: content repository, search index and database are temporary."""
+import os
 import time
 
 import pytest
@@ -20,7 +21,9 @@ from .hostile import problems, stored
 
 CHECKS = [schemathesis.checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance]
-EXAMPLES = {GenerationMode.POSITIVE: 4, GenerationMode.NEGATIVE: 3}
+# Examples per operation, mode and role; KAST_HOSTILE_SCALE=10 runs ten times as many, at random.
+SCALE = int(os.environ.get("KAST_HOSTILE_SCALE", "1"))
+EXAMPLES = {GenerationMode.POSITIVE: 4 * SCALE, GenerationMode.NEGATIVE: 3 * SCALE}
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -29,8 +32,10 @@ def app(tmp_path_factory):
     from web import create_app
 
     var = tmp_path_factory.mktemp("vijandig-api")
-    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
-                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    app = create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
+                      "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    assert not app.testing and not app.config["PROPAGATE_EXCEPTIONS"]   # a 500 is what a client would get
+    return app
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +61,7 @@ def test_every_operation_survives_generated_requests(app, tokens, role):
     for operation in operations:
         for mode, examples in EXAMPLES.items():
             @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
+            @settings(max_examples=examples, deadline=None, derandomize=SCALE == 1, database=None,
                       phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
             def check(case):
                 before = stored(app) if case.method.upper() in WRITES else None
@@ -76,3 +81,21 @@ def test_every_operation_survives_generated_requests(app, tokens, role):
             except Exception as exc:   # collect all operations' failures, then report them together
                 failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {exc}"[:1500])
     assert not failures, "\n\n".join(failures)
+
+
+def test_write_sequences_follow_the_links_of_the_document(app, tokens):
+    """Stateful: schemathesis follows the OpenAPI links from a new proposal (201) to changing it with its
+    ETag in If-Match, changing its status and reading its history, as a lid. A documented answer every
+    step; never a 5xx."""
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    headers = {"Authorization": f"Bearer {tokens['lid']}", "Accept-Encoding": "identity"}
+
+    class AsLid(schema.as_state_machine()):
+        def get_call_kwargs(self, case):
+            return {"headers": headers}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, checks=CHECKS)
+
+    AsLid.run(settings=settings(max_examples=3 * SCALE, stateful_step_count=4, deadline=None,
+                                derandomize=SCALE == 1, database=None, suppress_health_check=list(HealthCheck)))
