@@ -1,6 +1,7 @@
 """Hostile requests against every route of the site (issue 15). The routes come from `app.url_map`, so a
 new page is covered without touching this file; only static files are left out. Hypothesis makes up path
-parameters, query strings and, for POST, form bodies: wrong types, huge values, control characters, invalid
+parameters, query strings, the Accept header, now and then a method the route does not take, and for POST
+form bodies: wrong types, huge values, control characters, invalid
 UTF-8 percent-escapes, script and HTML, repeated keys, fields left out and unknown fields, often on top of
 the real form of the page (harvested from the page itself) so the request gets past the first check. Each
 is sent as anonymous, lid and redacteur, with a valid CSRF token (so it reaches the view) or without.
@@ -37,6 +38,8 @@ HOSTILE_TEXT = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "
                 "' OR '1'='1", "\x00", "\r\nSet-Cookie: x=y", "-1", "0", "1e999", "NaN", "9" * 40, "x" * 100_000,
                 "ä" * 5_000, "\u202e", "%", "🙂", "", " ", "javascript:alert(1)", "//evil.example/", "2024-13-45",
                 "9999-12-31", "true", "null", "[]", "{}", "\ud7ff\ufffe\uffff"]
+ACCEPT = [None, None, "text/html", "application/json", "text/turtle", "application/ld+json;q=0.9, */*;q=0.1",
+          "application/problem+json", "image/png", "*/*;q=x", "\u00e9/\u00e9"]
 BAD_ESCAPES = ["%ff", "%c3%28", "%", "%zz", "%e2%82", "%00", "%ed%a0%80", "%f4%90%80%80", "%C0%AF"]
 
 
@@ -229,10 +232,12 @@ def pairs(draw, names, base=()) -> str:
 
 @st.composite
 def hostile_request(draw, rule, known, names, forms) -> dict:
-    method = draw(st.sampled_from(sorted(rule.methods - {"HEAD", "OPTIONS"})))
+    methods = sorted(rule.methods - {"HEAD", "OPTIONS"})
+    method = draw(st.sampled_from(methods * 4 + ["DELETE"]))   # now and then one the route does not take
     role = draw(st.sampled_from(["anoniem", *ROLES]))
     request = {"role": role, "method": method, "path": draw(path_of(rule, known)), "csrf": draw(st.booleans())}
     request["query"] = draw(pairs(names)) if draw(st.booleans()) else ""
+    request["accept"] = draw(st.sampled_from(ACCEPT))
     if method in ("POST", "PUT"):
         base = forms.get((role, rule.endpoint), [])
         base = [(k, v) for k, v in base if k != "csrf_token"] if draw(st.integers(0, 3)) else []
@@ -255,7 +260,8 @@ def hostile_request(draw, rule, known, names, forms) -> dict:
 def send(people, rule, request):
     role = request["role"]
     client, token = people.clients[role], people.tokens[role]
-    kwargs = {"method": request["method"], "query_string": request["query"]}
+    kwargs = {"method": request["method"], "query_string": request["query"],
+              "headers": {"Accept": request["accept"]} if request["accept"] else {}}
     if "body" in request:
         if request["kind"] == "form":
             body = request["body"] + (f"&csrf_token={token}" if request["csrf"] else "")
