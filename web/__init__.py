@@ -9,9 +9,18 @@ Run it with `kast serve`, or with several worker processes:
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import assets, errors, security
 from .site import Site
+
+
+class DatabaseId(IntegerConverter):
+    """`<int:…>` in a route: a number that fits a database INTEGER (32 bits in PostgreSQL). A larger one is no
+    id of anything, so a 404 instead of an overflow error of the database."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -29,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Jinja autoescaping is on for every template: they all end in .html.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.url_map.converters["int"] = DatabaseId   # before any route is added
     app.url_map.strict_slashes = True   # '/praktijken/' is a 404, never a second URL for '/praktijken'
 
     from . import (account, api, auth, curation, curation_api, curation_bulk, curation_entries, dcat, entities,

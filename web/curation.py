@@ -258,7 +258,10 @@ def step(proposal_id: str, stap: str):
                     error=str(exc)[:1].upper() + str(exc)[1:], conflict={"fields": exc.fields, "mine": {},
                                                                          "choose": True})
     except Rejected as exc:   # back on the proposal's page, with what stands in the way next to its field
-        draft = cur.draft(me, proposal_id)
+        try:
+            draft = cur.draft(me, proposal_id)
+        except CurationError as missing:   # refused before it was looked up, and there is no such proposal
+            return failed(missing)
         return page(draft, url_for("redactie.proposal", proposal_id=proposal_id), status=422,
                     error=str(exc)[:1].upper() + str(exc)[1:] + ".", extra_messages=exc.messages)
     except CurationError as exc:

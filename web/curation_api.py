@@ -221,6 +221,9 @@ def openapi(paths: dict, schemas: dict) -> None:
                                             "samengevoegd": {"type": "array", "items": {"type": "string"}},
                                             "meldingen": {"type": "array", "items": {"type": "object"}},
                                             "vondsten": {"type": "array", "items": {"type": "object"}}}}
+    schemas["Voorstelstand"] = {"type": "object", "required": ["status"],
+                                "properties": {"id": {"type": "string"}, "item": {"type": "string"},
+                                               "status": {"type": "string"}, "laatste": {"type": "object"}}}
     secured = [{"apiToken": []}, {"sessie": []}]
     saved = {"description": "Opgeslagen als concept", "content": {"application/json": {"schema": _ref("Opgeslagen")}},
              "headers": dict(VERSION_HEADER, ETag={"description": "De versie, voor If-Match", "schema": {"type": "string"}},
@@ -230,9 +233,16 @@ def openapi(paths: dict, schemas: dict) -> None:
                 "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*$", "maxLength": 120}}
     errors = {"400": problem("Geen JSON-object"), "401": PROBLEM_401,
               "422": problem("Validatie of mogelijke persoonsgegevens; 'fouten' heeft één regel per veld")}
+    # OpenAPI links: what a client can do next with the new proposal (schemathesis follows them too)
+    item = "$response.body#/voorstel/item"
+    created = dict(saved, links={
+        "wijzigen": {"operationId": "praktijkWijzigen",
+                     "parameters": {"path.id": item, "header.If-Match": "$response.header.ETag"}},
+        "statusWijzigen": {"operationId": "praktijkStatus", "parameters": {"path.id": item}},
+        "geschiedenis": {"operationId": "praktijkVersies", "parameters": {"path.id": item}}})
     paths.setdefault("/praktijken", {})["post"] = {
         "summary": "praktijk voorstellen", "operationId": "praktijkVoorstellen", "tags": ["praktijken"],
-        "security": secured, "requestBody": body, "responses": {"201": saved, **errors}}
+        "security": secured, "requestBody": body, "responses": {"201": created, **errors}}
     paths.setdefault("/praktijken/{id}", {})["put"] = {
         "summary": "praktijk wijzigen", "operationId": "praktijkWijzigen", "tags": ["praktijken"], "security": secured,
         "parameters": [entry_id, {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
@@ -247,7 +257,8 @@ def openapi(paths: dict, schemas: dict) -> None:
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["status"],
             "properties": {"status": {"type": "string", "enum": list(STATUS_STEPS)}, "toelichting": {"type": "string"}}}}}},
-        "responses": {"200": _response("De nieuwe stand van het voorstel", "Opgeslagen"), **errors, "404": PROBLEM_404,
+        "responses": {"200": _response("De nieuwe stand van het voorstel (bij archiveren: de gebeurtenis)", "Voorstelstand"),
+                      **errors, "404": PROBLEM_404,
                       "403": problem("Niet toegestaan: een lid publiceert niet; niemand keurt zijn eigen voorstel goed"),
                       "409": problem("Deze stap past niet bij de status van het voorstel")}}}
     history = {"type": "object", "properties": {"praktijk": {"type": "string"},

@@ -32,7 +32,10 @@ class Practices:
     kept: frozenset = frozenset()
 
     def locate(self, repo, commit: bytes | None, entry_id: str) -> str | None:
-        path = entry_format.path_of(entry_id)
+        try:
+            path = entry_format.path_of(entry_id)
+        except entry_format.EntryFormatError:   # no file can have this id (such as one from a URL)
+            return None
         return path if repo.blob_id(commit, path) else None
 
     def new_path(self, entry_id: str) -> str:

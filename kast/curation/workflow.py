@@ -102,7 +102,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
 
     def published(self, entry_id: str, editor: Editor | None = None, kind: str = "praktijk") -> tuple[dict, str] | None:
         """(fields, version) of the published entry of `kind` (kast.curation.kinds), or None. Hidden entries
-        answer None for `editor`."""
+        answer None for `editor`, and so does an id no entry file can have (such as one from a URL)."""
         handler, head = kinds.of(kind), self.repo.head(self.repo.published_ref)
         path = handler.locate(self.repo, head, entry_id)
         found = handler.read(self.repo, head, path, entry_id) if path else None
