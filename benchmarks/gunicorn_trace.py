@@ -38,9 +38,10 @@ def post_fork(server, worker):
                 snapshot.dump(base + ".snapshot.tmp")
                 os.replace(base + ".snapshot.tmp", base + ".snapshot")
                 traced, peak = tracemalloc.get_traced_memory()
-                with open(base + ".json", "w") as out:
+                with open(base + ".json.tmp", "w") as out:
                     json.dump({"traced": traced, "peak": peak, "objects": len(gc.get_objects()),
                                "threads": threading.active_count()}, out)
+                os.replace(base + ".json.tmp", base + ".json")   # the benchmark waits for this file
             time.sleep(0.5)
 
     threading.Thread(target=watch, name="kast-tracemalloc", daemon=True).start()
