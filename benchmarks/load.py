@@ -84,15 +84,17 @@ def fetch(url: str) -> int:
 
 
 def start_gunicorn(data: Path | None, index: Path, port: int, log: Path | None = None, *,
-                   env: dict | None = None, config: Path | None = None) -> subprocess.Popen:
+                   env: dict | None = None, config: Path | None = None, errors: Path | None = None) -> subprocess.Popen:
     """gunicorn -w 2 on 127.0.0.1:port as the README says; `env` adds settings (KAST_VAR …), `config` a
-    gunicorn config file (the tracemalloc hook)."""
+    gunicorn config file (the tracemalloc hook), `errors` the file for gunicorn's error log (tracebacks)."""
     environment = {**os.environ, "KAST_INDEX": str(index), **(env or {})}
     if data:
         environment["KAST_DATA"] = str(data)
     command = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120"]
     if config:
         command += ["--config", str(config)]
+    if errors:
+        command += ["--error-logfile", str(errors)]
     if log:
         command += ["--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s %(q)s"]
     return subprocess.Popen(command + ["web:create_app()"], cwd=ROOT, env=environment,
@@ -175,11 +177,12 @@ def warm_up(base: str, accounts_file: str) -> list[int]:
 
 # ------------------------------------------------------------------ the run
 
-def run(users: int, seconds: int, data: Path | None, quiet: bool, trace: bool = False, keep: bool = False) -> dict:
+def run(users: int, seconds: int, data: Path | None, quiet: bool, trace: bool = False, keep: bool = False,
+        spawn_rate: int | None = None, publish: bool = True) -> dict:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     work = Path(tempfile.mkdtemp(prefix="kast-last-"))
     try:
-        return _run(work, users, seconds, data, say, trace)
+        return _run(work, users, seconds, data, say, trace, spawn_rate or max(1, users // 5), publish)
     finally:
         if keep:
             say(f"(map bewaard: {work})")
@@ -187,7 +190,8 @@ def run(users: int, seconds: int, data: Path | None, quiet: bool, trace: bool = 
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bool) -> dict:
+def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bool, spawn_rate: int,
+         publish: bool) -> dict:
     t_prepare = time.monotonic()
     env = prepare(work, data)
     say(f"Inhoudsrepository, index en {len(MEMBER_ORGS) * 2 + CURATORS} accounts in {work} "
@@ -199,7 +203,8 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = start_gunicorn(None, Path(env["KAST_INDEX"]), port, env=env,
-                            config=ROOT / "benchmarks" / "gunicorn_trace.py" if trace else None)
+                            config=ROOT / "benchmarks" / "gunicorn_trace.py" if trace else None,
+                            errors=work / "gunicorn.log")
     samples: list[tuple[float, int, float]] = []
     loads: list[float] = []
     stop = threading.Event()
@@ -234,9 +239,10 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
         stats = work / "locust"
         say(f"locust: {users} gebruikers, {seconds} s, tegen {base} (gunicorn, twee workers) …")
         subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-                        "-u", str(users), "-r", str(max(1, users // 5)), "-t", f"{seconds}s", "--host", base,
+                        "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", base,
                         "--csv", str(stats), "--only-summary", "--stop-timeout", "5", "--loglevel", "ERROR"],
-                       cwd=ROOT, env=dict(os.environ, KAST_LAST_ACCOUNTS=env["KAST_LAST_ACCOUNTS"]),
+                       cwd=ROOT, env=dict(os.environ, KAST_LAST_ACCOUNTS=env["KAST_LAST_ACCOUNTS"],
+                                    KAST_LAST_PUBLICEREN="1" if publish else "0"),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120)
         if trace:
             deadline = time.monotonic() + 120   # a snapshot of a big heap takes a while
@@ -248,6 +254,10 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
         with open(f"{stats}_failures.csv", newline="") as f:
             failures = list(csv.DictReader(f))
         growth = trace_report(traces) if trace else None
+        # A 500 leaves its traceback in gunicorn's error log: keep the last few for the report.
+        log = (work / "gunicorn.log").read_text(errors="replace").splitlines()
+        tracebacks = [i for i, line in enumerate(log) if line.startswith("Traceback")]
+        server_errors = log[tracebacks[-1] - 1:tracebacks[-1] + 40] if tracebacks else []
     finally:
         stop.set()
         server.send_signal(signal.SIGTERM)
@@ -257,7 +267,7 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
             server.kill()
     return {"rows": rows, "failures": failures, "memory": memory_summary(samples, seconds),
             "load": {"min": min(loads, default=0), "mean": sum(loads) / max(1, len(loads)),
-                     "max": max(loads, default=0)}, "trace": growth}
+                     "max": max(loads, default=0)}, "trace": growth, "server_errors": server_errors}
 
 
 def trace_report(folder: Path, top: int = 15) -> list[str]:
@@ -313,9 +323,11 @@ def memory_summary(samples, seconds: int) -> dict:
             mt = sum(t for t, _ in later) / len(later)
             mv = sum(v for _, v in later) / len(later)
             slope = 60 * sum((t - mt) * (v - mv) for t, v in later) / sum((t - mt) ** 2 for t, _ in later)
+        minutes = [[v for t, v in series if abs(t - m * MINUTE) <= 5] for m in range(1, int(seconds // MINUTE) + 1)]
         out[str(pid)] = {"start_mb": series[0][1], "one_minute_mb": sum(near) / len(near),
                          "end_mb": series[-1][1], "max_mb": max(v for _, v in series),
-                         "growth_per_minute_after_first_mb": slope}
+                         "growth_per_minute_after_first_mb": slope,
+                         "per_minute_mb": [round(sum(m) / len(m), 1) for m in minutes if m]}
     return out
 
 
@@ -326,9 +338,13 @@ def main() -> None:
     ap.add_argument("--data", type=Path, help="datamap (standaard: data/ van de kast; wordt gekopieerd)")
     ap.add_argument("--trace", action="store_true", help="tracemalloc in de workers: wat groeit er na de eerste minuut")
     ap.add_argument("--keep", action="store_true", help="de tijdelijke map niet weggooien")
+    ap.add_argument("--zonder-publiceren", action="store_true",
+                    help="redacteuren beoordelen maar publiceren niet (om het effect van publicaties te scheiden)")
+    ap.add_argument("--spawn-rate", type=int, help="gebruikers die per seconde beginnen (standaard een vijfde)")
     ap.add_argument("--json", action="store_true", help="alleen één JSON-regel met de uitkomst")
     args = ap.parse_args()
-    result = run(args.users, args.seconds, args.data, args.json, args.trace, args.keep)
+    result = run(args.users, args.seconds, args.data, args.json, args.trace, args.keep, args.spawn_rate,
+                 not args.zonder_publiceren)
     total = next(r for r in result["rows"] if r["Name"] == "Aggregated")
     summary = {"requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
                "rps": float(total["Requests/s"]), "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),
@@ -350,11 +366,14 @@ def main() -> None:
           f"p99 {summary['p99_ms']:.0f} ms")
     for kind in summary["failure_kinds"]:
         print(f"  fout: {kind}")
+    if result["server_errors"]:
+        print("Laatste traceback in het foutenlog van gunicorn:\n  " + "\n  ".join(result["server_errors"]))
     print("Geheugen per worker (RSS, MB): begin / na 1 min / eind / hoogste; groei na de eerste minuut (MB/min)")
     for pid, m in summary["memory"].items():
         slope = m["growth_per_minute_after_first_mb"]
         print(f"  worker {pid}: {m['start_mb']:.0f} / {m['one_minute_mb']:.0f} / {m['end_mb']:.0f} / {m['max_mb']:.0f}; "
-              + (f"{slope:+.2f} MB/min" if slope is not None else "te kort om te zeggen"))
+              + (f"{slope:+.2f} MB/min" if slope is not None else "te kort om te zeggen")
+              + (f"; per minuut {' → '.join(f'{v:.0f}' for v in m['per_minute_mb'])}" if len(m["per_minute_mb"]) > 1 else ""))
     load = summary["load"]
     print(f"Belasting van de machine (1-minuutgemiddelde) tijdens de run: {load['min']:.1f}–{load['max']:.1f} "
           f"(gemiddeld {load['mean']:.1f}; 2 cores, gedeeld met andere agents)")

@@ -126,7 +126,7 @@ class LoggedIn(HttpUser):
         self.token = self.csrf_from("/inloggen", "/inloggen")
         with self.client.post("/inloggen", data={"csrf_token": self.token, "gebruikersnaam": self.name,
                                                  "wachtwoord": password},
-                              allow_redirects=False, name="POST /inloggen", catch_response=True) as r:
+                              allow_redirects=False, name="/inloggen", catch_response=True) as r:
             if r.status_code == 302 and "/inloggen" not in r.headers.get("Location", ""):
                 r.success()
             else:
@@ -215,7 +215,7 @@ class Member(LoggedIn):
         if not found:
             return
         with self.client.post("/redactie/nieuw", data=proposal_form(self.org, secrets.token_hex(4), found.group(1)),
-                              allow_redirects=False, name="POST /redactie/nieuw (voorstel)", catch_response=True) as r:
+                              allow_redirects=False, name="/redactie/nieuw (voorstel)", catch_response=True) as r:
             location = PROPOSAL.search(r.headers.get("Location", ""))
             if r.status_code == 302 and location:
                 r.success()
@@ -233,7 +233,7 @@ class Member(LoggedIn):
         form = proposal_form(self.org, "", token.group(1))
         form.update(titel=re.search(r'name="titel"[^>]*value="([^"]*)"', page).group(1), versie=version.group(1),
                     actie="opslaan", resultaat=f"Na {saves + 1} controles: twee aanvragen ingetrokken.")
-        with self.client.post(url, data=form, allow_redirects=False, name="POST /redactie/voorstellen/{id} (opslaan)",
+        with self.client.post(url, data=form, allow_redirects=False, name="/redactie/voorstellen/{id} (opslaan)",
                               catch_response=True) as r:
             if r.status_code == 302 and r.headers.get("Location", "").endswith(url):
                 r.success()
@@ -253,7 +253,7 @@ class Member(LoggedIn):
         body.update(titel=title, bronnen=[{"bron": "003", "sectie": "2.1"}])
         start = found.group(1)
         headers = {"X-CSRFToken": self.token, "Content-Type": "application/json"}
-        with self.client.put(f"/api/v1/praktijken/{entry}", name="PUT /api/v1/praktijken/{id} (If-Match)",
+        with self.client.put(f"/api/v1/praktijken/{entry}", name="/api/v1/praktijken/{id} (If-Match)",
                              data=json.dumps(dict(body, resultaat="Via de API: drie aanvragen ingetrokken.")),
                              headers=dict(headers, **{"If-Match": f'"{start}"'}), catch_response=True) as r:
             if r.status_code == 200 and r.headers.get("ETag"):
@@ -262,7 +262,7 @@ class Member(LoggedIn):
                 r.failure(f"opslaan via de API: status {r.status_code}")
                 return
         # A second tab still on the old version changes the same field: 412 with both versions is the answer.
-        with self.client.put(f"/api/v1/praktijken/{entry}", name="PUT /api/v1/praktijken/{id} (oude versie: 412 verwacht)",
+        with self.client.put(f"/api/v1/praktijken/{entry}", name="/api/v1/praktijken/{id} (oude versie: 412 verwacht)",
                              data=json.dumps(dict(body, resultaat="Uit een ander tabblad: vier aanvragen.")),
                              headers=dict(headers, **{"If-Match": f'"{start}"'}), catch_response=True) as r:
             if r.status_code == 412 and "resultaat" in (r.json().get("conflicten") or []):
@@ -273,7 +273,7 @@ class Member(LoggedIn):
 
     def submit(self):
         url, entry, _, _ = self.proposal
-        with self.client.post(f"/api/v1/praktijken/{entry}/status", name="POST /api/v1/praktijken/{id}/status (indienen)",
+        with self.client.post(f"/api/v1/praktijken/{entry}/status", name="/api/v1/praktijken/{id}/status (indienen)",
                               data=json.dumps({"status": "ter-beoordeling", "toelichting": "Klaar voor beoordeling."}),
                               headers={"X-CSRFToken": self.token, "Content-Type": "application/json"},
                               catch_response=True) as r:
@@ -301,9 +301,18 @@ class Curator(LoggedIn):
 
     @task(1)
     def open_waiting(self):
-        if self.waiting:
-            self.page(f"/redactie/voorstellen/{random.choice(self.waiting)}", "/redactie/voorstellen/{id} (redacteur)",
-                      "publiceren")
+        if not self.waiting:
+            return
+        pid = random.choice(self.waiting)
+        with self.client.get(f"/redactie/voorstellen/{pid}", name="/redactie/voorstellen/{id} (redacteur)",
+                             allow_redirects=False, catch_response=True) as r:
+            # Waiting: the publish form. Another redacteur may have published it since the queue was read.
+            if r.status_code == 200 and ("/publiceren" in r.text or "Status: <strong>gepubliceerd</strong>" in r.text):
+                r.success()
+            else:
+                r.failure(f"voorstel {pid}: status {r.status_code}, geen publiceerknop en niet gepubliceerd")
+            if "/publiceren" not in (r.text or "") and pid in self.waiting:
+                self.waiting.remove(pid)
 
     @task(1)
     def search(self):
@@ -311,7 +320,7 @@ class Curator(LoggedIn):
 
     @task(1)
     def publish(self):
-        if not self.waiting:
+        if not self.waiting or os.environ.get("KAST_LAST_PUBLICEREN") == "0":   # load.py --zonder-publiceren
             return
         pid = self.waiting.pop(random.randrange(len(self.waiting)))
         url = f"/redactie/voorstellen/{pid}"
@@ -320,7 +329,7 @@ class Curator(LoggedIn):
         if not token:
             return
         with self.client.post(f"{url}/publiceren", data={"csrf_token": token.group(1), "toelichting": "Compleet."},
-                              allow_redirects=False, name="POST /redactie/voorstellen/{id}/publiceren",
+                              allow_redirects=False, name="/redactie/voorstellen/{id}/publiceren",
                               catch_response=True) as r:
             if r.status_code == 302 and "/praktijken/" in r.headers.get("Location", ""):
                 r.success()
