@@ -178,11 +178,11 @@ def warm_up(base: str, accounts_file: str) -> list[int]:
 # ------------------------------------------------------------------ the run
 
 def run(users: int, seconds: int, data: Path | None, quiet: bool, trace: bool = False, keep: bool = False,
-        spawn_rate: int | None = None, publish: bool = True) -> dict:
+        spawn_rate: int | None = None, publish_every: float = 30) -> dict:
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, flush=True))
     work = Path(tempfile.mkdtemp(prefix="kast-last-"))
     try:
-        return _run(work, users, seconds, data, say, trace, spawn_rate or max(1, users // 5), publish)
+        return _run(work, users, seconds, data, say, trace, spawn_rate or max(1, users // 5), publish_every)
     finally:
         if keep:
             say(f"(map bewaard: {work})")
@@ -191,7 +191,7 @@ def run(users: int, seconds: int, data: Path | None, quiet: bool, trace: bool = 
 
 
 def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bool, spawn_rate: int,
-         publish: bool) -> dict:
+         publish_every: float) -> dict:
     t_prepare = time.monotonic()
     env = prepare(work, data)
     say(f"Inhoudsrepository, index en {len(MEMBER_ORGS) * 2 + CURATORS} accounts in {work} "
@@ -242,7 +242,7 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
                         "-u", str(users), "-r", str(spawn_rate), "-t", f"{seconds}s", "--host", base,
                         "--csv", str(stats), "--only-summary", "--stop-timeout", "5", "--loglevel", "ERROR"],
                        cwd=ROOT, env=dict(os.environ, KAST_LAST_ACCOUNTS=env["KAST_LAST_ACCOUNTS"],
-                                    KAST_LAST_PUBLICEREN="1" if publish else "0"),
+                                    KAST_LAST_PUBLICEREN=str(publish_every)),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120)
         if trace:
             deadline = time.monotonic() + 120   # a snapshot of a big heap takes a while
@@ -338,13 +338,13 @@ def main() -> None:
     ap.add_argument("--data", type=Path, help="datamap (standaard: data/ van de kast; wordt gekopieerd)")
     ap.add_argument("--trace", action="store_true", help="tracemalloc in de workers: wat groeit er na de eerste minuut")
     ap.add_argument("--keep", action="store_true", help="de tijdelijke map niet weggooien")
-    ap.add_argument("--zonder-publiceren", action="store_true",
-                    help="redacteuren beoordelen maar publiceren niet (om het effect van publicaties te scheiden)")
+    ap.add_argument("--publiceren-elke", type=float, default=30, metavar="S",
+                    help="hooguit één publicatie per S seconden (standaard 30; 0: redacteuren publiceren niet)")
     ap.add_argument("--spawn-rate", type=int, help="gebruikers die per seconde beginnen (standaard een vijfde)")
     ap.add_argument("--json", action="store_true", help="alleen één JSON-regel met de uitkomst")
     args = ap.parse_args()
     result = run(args.users, args.seconds, args.data, args.json, args.trace, args.keep, args.spawn_rate,
-                 not args.zonder_publiceren)
+                 args.publiceren_elke)
     total = next(r for r in result["rows"] if r["Name"] == "Aggregated")
     summary = {"requests": int(total["Request Count"]), "failures": int(total["Failure Count"]),
                "rps": float(total["Requests/s"]), "p50_ms": float(total["50%"]), "p95_ms": float(total["95%"]),

@@ -8,7 +8,8 @@
   save from a stale version (a second tab) that must come back as 412 with the conflicting fields, and
   submits it for review.
 - `Curator` (a redacteur): the review queue, opens waiting proposals and publishes the ones they may
-  approve (four eyes); the site takes the publication in within a second.
+  approve (four eyes), at most one publication per 30 s over all of them ($KAST_LAST_PUBLICEREN); the
+  site takes each publication in within a second.
 
 Every answer is checked; the only non-2xx/3xx answers counted as success are the ones the scenario
 expects (the 412 of the stale save; a 409 when another redacteur published the same proposal first).
@@ -21,6 +22,7 @@ import random
 import re
 import secrets
 import threading
+import time
 import urllib.request
 
 from locust import HttpUser, between, task
@@ -31,6 +33,9 @@ QUERIES = ["bibob", "13b", "motorbendes", "vakantieparken", "bedreiging wethoude
            "witwassen vastgoed", "damoclesbeleid", "integriteit", "drugs", "ondermijnig", "weerbaarheidsscan"]
 FACETS = [(), (("soort", "praktijk"),), (("praktijksoort", "worst"),), (("soort", "instrument"),),
           (("provincie", "pv22"),), (("soort", "praktijk"), ("praktijksoort", "best"))]
+# Seconds between publications over all redacteuren (0: none); load.py --publiceren-elke.
+PUBLISH_EVERY = float(os.environ.get("KAST_LAST_PUBLICEREN") or 30)
+_last_publish = -PUBLISH_EVERY
 _accounts = None
 _next = {"leden": itertools.count(), "redacteuren": itertools.count()}
 _public: list[str] = []
@@ -320,8 +325,13 @@ class Curator(LoggedIn):
 
     @task(1)
     def publish(self):
-        if not self.waiting or os.environ.get("KAST_LAST_PUBLICEREN") == "0":   # load.py --zonder-publiceren
+        # Every publication makes each worker take in the change and rebuild its derived views (seconds of
+        # work); redacteuren publish a few times a day, so here at most once per PUBLISH_EVERY seconds.
+        global _last_publish
+        now = time.monotonic()
+        if not self.waiting or PUBLISH_EVERY <= 0 or now - _last_publish < PUBLISH_EVERY:
             return
+        _last_publish = now
         pid = self.waiting.pop(random.randrange(len(self.waiting)))
         url = f"/redactie/voorstellen/{pid}"
         page = self.page(url, "/redactie/voorstellen/{id} (redacteur)")
