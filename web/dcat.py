@@ -37,7 +37,7 @@ def description_body(mediatype: str) -> bytes:
         if key not in _graphs:
             for old in [k for k in _graphs if k[0] == key[0]]:   # an older generation of this site: drop it
                 _graphs.pop(old)
-            for old in [k for k in _bodies if k[0] == key]:
+            for old in [k for k in _bodies if k[0][0] == key[0]]:   # and its serialisations
                 _bodies.pop(old)
             _graphs[key] = describe(kast)
         graph = _graphs[key]

@@ -99,6 +99,9 @@ def _open_by_any_process(path: Path) -> bool | None:
     return False
 
 
+TREE_CACHE = 64   # parsed git trees kept per repository object (the practices folder is one large tree)
+
+
 class ContentRepo:
     def __init__(self, path: Path | str):
         self.path = Path(path)
@@ -226,11 +229,16 @@ class ContentRepo:
         tree = self._trees.get(sha)
         if tree is None:
             tree = self.repo[sha]
-            if len(self._trees) > 64:
-                with contextlib.suppress(StopIteration, KeyError, RuntimeError):   # another thread trimmed it
-                    self._trees.pop(next(iter(self._trees)))
-            self._trees[sha] = tree
+            self._remember(tree)
         return tree
+
+    def _remember(self, tree: Tree) -> None:
+        """Keep a parsed tree, dropping the oldest beyond TREE_CACHE: every commit makes new trees, and a
+        server process commits for as long as it runs (unbounded, this grew by two trees per save)."""
+        while len(self._trees) >= TREE_CACHE:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):   # another thread trimmed it
+                self._trees.pop(next(iter(self._trees)))
+        self._trees[tree.id] = tree
 
     def blob_id(self, commit_id: bytes | None, path: str) -> bytes | None:
         if commit_id is None:
@@ -383,7 +391,7 @@ class ContentRepo:
         if not len(tree) and tree_sha is not None and len(parts) > 0 and sha is None:
             return None
         self.repo.object_store.add_object(tree)
-        self._trees[tree.id] = tree
+        self._remember(tree)
         return tree.id
 
     def set_ref(self, ref: bytes, new: bytes, expected: bytes | None) -> None:
