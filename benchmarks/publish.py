@@ -277,6 +277,8 @@ def main() -> None:
         print(f"zoekindex gebouwd in {time.perf_counter() - t:.1f} s", flush=True)
 
         database = f"sqlite:///{var / 'kast.sqlite'}"
+        import kast.profiles.service  # noqa: F401  (its tables too, made here: two workers making them at once can
+        # fail one with 'table … already exists')
         accounts = Accounts(database, organisations=lambda org: org in ("gm0106", "vng"))
         tokens = {}
         for name, role, org in (("meting-lid", "lid", "gm0106"), ("meting-redactie-a", "redacteur", "vng"),

@@ -140,6 +140,8 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path):
     ContentRepo.init(data)
     IndexStore(root=var / "index", data_dir=data).open()
     database = f"sqlite:///{var / 'kast.sqlite'}"
+    import kast.profiles.service  # noqa: F401  (its tables too, made here: two workers making them at once can
+    # fail one with 'table … already exists')
     accounts = Accounts(database, organisations=lambda org: org in ("gm0106", "vng"))
     tokens = []
     for name, role, org in (("kil-lid", "lid", "gm0106"), ("kil-redactie-a", "redacteur", "vng"),
