@@ -4,9 +4,11 @@ SQLite under the runtime folder by default ($KAST_VAR), any SQLAlchemy URL throu
 (PostgreSQL in production and in CI).
 """
 import threading
+import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -40,8 +42,22 @@ def _create(url: str) -> Engine:
             cur.close()
     else:
         engine = create_engine(url, pool_pre_ping=True)
-    Base.metadata.create_all(engine)
+    create_tables(engine)
     return engine
+
+
+def create_tables(engine: Engine, attempts: int = 5) -> None:
+    """Create the tables that are missing. Two processes starting on a fresh database (gunicorn workers)
+    can both find a table missing; the one whose CREATE then fails ('already exists', or a duplicate key in
+    PostgreSQL's catalogue) looks again instead of stopping the worker."""
+    for attempt in range(attempts):
+        try:
+            Base.metadata.create_all(engine)
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:

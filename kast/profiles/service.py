@@ -28,8 +28,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..errors import UserError
 from .. import maturity
-from ..accounts.db import engine_for, session_factory
-from ..accounts.models import AuditEvent, Base, now
+from ..accounts.db import create_tables, engine_for, session_factory
+from ..accounts.models import AuditEvent, now
 from ..privacy import find_personal_data
 from . import models as m
 
@@ -93,7 +93,7 @@ class Profiles:
         self.kast = kast
         self.model = maturity.model(kast)
         engine = engine_for(url)
-        Base.metadata.create_all(engine)   # the accounts engine may have been made before these tables were known
+        create_tables(engine)   # the accounts engine may have been made before these tables were known
         self.sessions = session_factory(url)
 
     # ------------------------------------------------------------------ the organisation and its ambitions
