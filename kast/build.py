@@ -62,7 +62,6 @@ class Builder:
 
     def __init__(self, graph: Graph, vocab: Vocabulary, ontology: Graph | None = None):
         self.g = graph
-        self.add = graph.add      # where triples go; `kast.loader` collects them to add a chunk at a time
         self.v = vocab
         self.items: dict[str, Item] = {}
         self.sections: dict[tuple[str, str], URIRef] = {}
@@ -85,6 +84,11 @@ class Builder:
             for notation in ontology.objects(concept, SKOS.notation):
                 lists.setdefault(name, {})[str(notation)] = concept
         return lists
+
+    def add(self, triple) -> None:
+        """Write one triple into `self.g` (`kast.loader` shadows this to collect a chunk's triples first;
+        `kast.curation` gives a copy of a builder a graph of its own)."""
+        self.g.add(triple)
 
     # ------------------------------------------------------------------ registry
 

@@ -156,7 +156,7 @@ def _convert(builder: Builder, entries: list[Entry]) -> None:
         for entry in builder.register(entries):
             builder.convert(entry)
     finally:
-        builder.add = builder.g.add
+        del builder.add   # the method again
         builder.g.store.addN((s, p, o, builder.g) for s, p, o in batch)
 
 
