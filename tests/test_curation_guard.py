@@ -39,3 +39,19 @@ def test_findings_never_repeat_the_data_and_are_stable_per_entry():
     again = scan_text("samenvatting", "Zie ook: mail jan@assen.nl", "entry-a", names=False)[0]
     other = scan_text("samenvatting", "Mail jan@assen.nl", "entry-b", names=False)[0]
     assert first.fingerprint == again.fingerprint != other.fingerprint
+
+
+def test_the_name_finder_of_a_server_process_stays_small():
+    """deduce with all its lookup lists held ~1 GB in every worker; the guard loads only what finding persons
+    needs (kast.curation.namefinder), built once in a child process."""
+    import subprocess
+    import sys
+
+    script = ("import resource; from kast.curation import namefinder; d = namefinder.load(); "
+              "found = [a.text for a in d.deidentify('Wethouder Jan Bakker belde met Assen.').annotations "
+              "if a.tag == 'persoon']; "
+              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024, found)")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=1800)
+    megabytes, found = out.stdout.split(" ", 1)
+    assert "Jan Bakker" in found
+    assert int(megabytes) < 400, f"het zoeken naar namen kost {megabytes} MB per proces"

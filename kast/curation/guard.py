@@ -7,8 +7,9 @@ pass the eleven-test; names of persons, found by `deduce`) are *warnings*: the d
 every finding blocks publication until it is removed or a redacteur marks it as not personal, with a
 recorded reason. Messages never repeat the personal data they found (only its last characters).
 
-`deduce` builds lookup tables on first use (~70 s after install, ~6 s later): one instance per process,
-made lazily on a background thread by `warm_up()` (call it when a server starts).
+`deduce` builds lookup tables on first use (~70 s after install, ~1 s later; `namefinder` leaves out the
+lists a person search does not need): one instance per process, made lazily on a background thread by
+`warm_up()` (call it when a server starts).
 """
 import hashlib
 import re
@@ -75,10 +76,10 @@ class _Deduce:
         try:
             import logging
 
-            from deduce import Deduce
+            from . import namefinder
 
             logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
-            self._instance = Deduce()
+            self._instance = namefinder.load()
         except Exception as exc:   # reported on use: without the name check nothing is published
             self.error = exc
         finally:
