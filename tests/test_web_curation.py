@@ -6,7 +6,7 @@ from html import unescape
 
 import pytest
 
-from .web_auth import Auth, csrf_token
+from .web_auth import csrf_token, curation_app, logged_in
 
 ASSEN = {"titel": "Assen controleert vakantieparken samen met de RUD", "soort": "best", "aard": "lokale-praktijk",
          "samenvatting": "De gemeente Assen controleert vakantieparken integraal met de RUD.",
@@ -20,22 +20,12 @@ ASSEN = {"titel": "Assen controleert vakantieparken samen met de RUD", "soort": 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from web import create_app
-
-    var = tmp_path_factory.mktemp("redactie")
-    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
-                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    return curation_app(tmp_path_factory, "redactie")
 
 
 @pytest.fixture(scope="module")
 def people(app):
-    auth = Auth(app)
-    clients = {}
-    for name, role, org in (("oov-assen", "lid", "gm0106"), ("oov-emmen", "lid", "gm0114"),
-                            ("redactie-a", "redacteur", "vng"), ("redactie-b", "redacteur", "vng")):
-        clients[name] = app.test_client()
-        assert auth.login(clients[name], name, role, org).status_code == 302
-    return clients
+    return logged_in(app)
 
 
 def version_of(client, url: str) -> str:

@@ -5,29 +5,19 @@ import re
 import pytest
 
 from .html_tools import Page
-from .web_auth import Auth, csrf_token
+from .web_auth import csrf_token, curation_app, logged_in
 
 ACTOR = "/actoren/taskforce-brabant-zeeland"
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from web import create_app
-
-    var = tmp_path_factory.mktemp("redactie-items")
-    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
-                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    return curation_app(tmp_path_factory, "redactie-items")
 
 
 @pytest.fixture(scope="module")
 def people(app):
-    auth = Auth(app)
-    clients = {}
-    for name, role, org in (("oov-assen", "lid", "gm0106"), ("oov-emmen", "lid", "gm0114"),
-                            ("redactie-a", "redacteur", "vng"), ("redactie-b", "redacteur", "vng")):
-        clients[name] = app.test_client()
-        assert auth.login(clients[name], name, role, org).status_code == 302
-    return clients
+    return logged_in(app)
 
 
 def form_values(html: str) -> dict:

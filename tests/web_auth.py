@@ -28,3 +28,25 @@ class Auth:
 
     def logout(self, client):
         return client.post("/uitloggen", data={"csrf_token": csrf_token(client, "/account")})
+
+
+CURATION_PEOPLE = (("oov-assen", "lid", "gm0106"), ("oov-emmen", "lid", "gm0114"),
+                   ("redactie-a", "redacteur", "vng"), ("redactie-b", "redacteur", "vng"))
+
+
+def curation_app(tmp_path_factory, name: str):
+    """An app on its own runtime folder (content repository, index, database), for one test module."""
+    from web import create_app
+
+    var = tmp_path_factory.mktemp(name)
+    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
+                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+
+
+def logged_in(app, people=CURATION_PEOPLE) -> dict:
+    """A logged-in test client per (name, role, organisation): two members and two curators by default."""
+    auth, clients = Auth(app), {}
+    for name, role, org in people:
+        clients[name] = app.test_client()
+        assert auth.login(clients[name], name, role, org).status_code == 302
+    return clients

@@ -102,6 +102,10 @@ class Context:
         for entry in builder.register(reader.entries):
             builder.convert(entry)
         messages += reader.messages + builder.messages
+        return self._with_shapes(graph, builder, entry_id, messages, path, shacl)
+
+    def _with_shapes(self, graph, builder, entry_id: str, messages: list, path: str, shacl: bool) -> list[Message]:
+        """Add the SHACL messages of the entry (unless its id is already wrong) and name the real file."""
         item = builder.items.get(entry_id)
         if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
             self._add_types(graph, item.iri)
@@ -139,15 +143,7 @@ class Context:
         for entry in builder.register(reader.entries):
             builder.convert(entry)
         messages = [m for m in reader.messages + builder.messages if m.entry in (entry_id, None)]
-        item = builder.items.get(entry_id)
-        if shacl and item is not None and not [m for m in messages if m.severity == "fout" and m.field == "id"]:
-            self._add_types(graph, item.iri)
-            focus = [node for node, (_, owner, _) in builder.file_of.items() if owner == entry_id]
-            messages += [m for m in shacl_messages(graph, self.shapes, builder.file_of, self.vocab, focus_nodes=focus)
-                         if m.entry == entry_id]
-        for m in messages:
-            m.file = path
-        return messages
+        return self._with_shapes(graph, builder, entry_id, messages, path, shacl)
 
     def _add_types(self, graph: Graph, subject) -> None:
         """Give referenced items their classes, so sh:class checks see what the full graph would."""
