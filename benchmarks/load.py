@@ -83,8 +83,12 @@ def fetch(url: str) -> int:
         return exc.code
 
 
+ACCESS_FORMAT = "%(p)s %(s)s %(U)s %(q)s"   # the worker's pid first: tests and benchmarks tell workers apart by it
+
+
 def start_gunicorn(data: Path | None, index: Path, port: int, log: Path | None = None, *,
-                   env: dict | None = None, config: Path | None = None, errors: Path | None = None) -> subprocess.Popen:
+                   env: dict | None = None, config: Path | None = None, errors: Path | None = None,
+                   log_format: str = ACCESS_FORMAT) -> subprocess.Popen:
     """gunicorn -w 2 on 127.0.0.1:port as the README says; `env` adds settings (KAST_VAR …), `config` a
     gunicorn config file (the tracemalloc hook), `errors` the file for gunicorn's error log (tracebacks)."""
     environment = {**os.environ, "KAST_INDEX": str(index), **(env or {})}
@@ -96,9 +100,18 @@ def start_gunicorn(data: Path | None, index: Path, port: int, log: Path | None =
     if errors:
         command += ["--error-logfile", str(errors)]
     if log:
-        command += ["--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s %(q)s"]
+        command += ["--access-logfile", str(log), "--access-logformat", log_format]
     return subprocess.Popen(command + ["web:create_app()"], cwd=ROOT, env=environment,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop_gunicorn(server: subprocess.Popen, timeout: float = 60) -> None:
+    """SIGTERM (gunicorn stops its workers), and SIGKILL when that takes longer than `timeout`."""
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def wait_until_up(base: str, server: subprocess.Popen, seconds: float = 180) -> None:
@@ -260,11 +273,7 @@ def _run(work: Path, users: int, seconds: int, data: Path | None, say, trace: bo
         server_errors = log[tracebacks[-1] - 1:tracebacks[-1] + 40] if tracebacks else []
     finally:
         stop.set()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_gunicorn(server, timeout=30)
     return {"rows": rows, "failures": failures, "memory": memory_summary(samples, seconds),
             "load": {"min": min(loads, default=0), "mean": sum(loads) / max(1, len(loads)),
                      "max": max(loads, default=0)}, "trace": growth, "server_errors": server_errors}

@@ -43,9 +43,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+import load  # noqa: E402
 from load import free_port, wait_until_up, workers_of  # noqa: E402
 
 VISIBLE_TARGET_S = 2.0
@@ -91,11 +91,8 @@ class Http:
 
 def start_gunicorn(env: dict, port: int, log: Path, errors: Path) -> subprocess.Popen:
     """As the README serves several processes, with an access log naming the worker pid and our marker."""
-    command = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--timeout", "120",
-               "--access-logfile", str(log), "--access-logformat", f"%(p)s %({{{MARKER.lower()}}}i)s %(s)s",
-               "--error-logfile", str(errors)]
-    return subprocess.Popen(command + ["web:create_app()"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return load.start_gunicorn(None, env["KAST_INDEX"], port, log, env=env, errors=errors,
+                               log_format=f"%(p)s %({{{MARKER.lower()}}}i)s %(s)s")
 
 
 class AccessLog:
@@ -408,11 +405,7 @@ def main() -> None:
         raise
     finally:
         if server is not None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            load.stop_gunicorn(server)
         shutil.rmtree(work, ignore_errors=True)
 
 

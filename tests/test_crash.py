@@ -19,7 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from load import free_port, start_gunicorn, wait_until_up, workers_of  # noqa: E402
+from load import free_port, start_gunicorn, stop_gunicorn, wait_until_up, workers_of  # noqa: E402
 
 PRACTICE = "actueel-damoclesbeleid"
 
@@ -110,8 +110,7 @@ def test_killed_worker_does_not_stop_the_site_and_returns_with_current_content(k
                     return
             time.sleep(0.5)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        stop_gunicorn(server)
 
 
 def _ask_many(page: str, counter, n: int, bodies: dict | None = None) -> list[str]:

@@ -25,7 +25,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from load import free_port, wait_until_up, workers_of  # noqa: E402
+from load import free_port, stop_gunicorn, wait_until_up, workers_of  # noqa: E402
 from publish import MARKER, NEW_PRACTICE, PASSWORD, AccessLog, Http, start_gunicorn, watch  # noqa: E402
 
 KILLS = 3
@@ -209,11 +209,7 @@ def test_kill_during_saves_loses_nothing_acknowledged(tmp_path):
         assert not missing, f"niet (of niet door elke worker) getoond: {missing}"
     finally:
         stop.set()
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop_gunicorn(server)
 
     # The repository: consistent, no lock or journal left, the work tree is the published commit.
     repo = ContentRepo(data)
