@@ -1,10 +1,12 @@
 """The per-process cache behind the network pages: base graphs for the life of the process, an LRU of
 views weighed by size, and metrics computed once per view (in a background thread for large views).
 """
+import logging
 import threading
 from collections import OrderedDict
 
 from kast.network import actor_map, metrics, peer_network
+from kast.network.update import UpdateRefused, update_actor_map, update_peer_network
 from kast.visibility import ANONYMOUS, LEVELS
 
 from .readers import current_reader
@@ -13,16 +15,18 @@ SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metric
 CACHE_BUDGET = 600_000          # "elements" held by cached views: nodes + edges of graphs, rows, 200 characters
                                 # of JSON (a full 10k-corpus view is ~120,000); the base graphs are kept apart
 SEED = 42
+log = logging.getLogger(__name__)
 
 
 class State:
     """Per loaded kast: the base graphs, an LRU of views and the metrics (computed once per view)."""
 
-    def __init__(self, site, reader=ANONYMOUS):
+    def __init__(self, site, reader=ANONYMOUS, base: dict | None = None, graphs_lock=None):
         self.site = site
         self.reader = reader
         self._lock = threading.Lock()
-        self._base: dict = {}
+        self._base: dict = dict(base or {})
+        self.graphs_lock = graphs_lock or threading.Lock()   # held while base graphs change or are copied
         self._lru: OrderedDict = OrderedDict()
         self._weight = 0
         self._pending: dict = {}        # key → lock of the request computing it
@@ -85,13 +89,35 @@ class State:
 
         def work():
             try:
-                self.get(key, lambda: metrics(G, seed=SEED))
+                with self.graphs_lock:   # G may be a base graph, which a reload changes in place
+                    H = G.copy()
+                self.get(key, lambda: metrics(H, seed=SEED))
             finally:
                 with self._lock:
                     self._background.discard(key)
 
         threading.Thread(target=work, name="kast-netwerkmaten", daemon=True).start()
         return None
+
+
+    def carried_over(self, changed: set) -> "State":
+        """A new state for the kast after the practices `changed` were taken in: the base graphs updated in
+        place (`kast.network.update`), every view dropped. A base graph that cannot be updated is built again
+        on next use."""
+        kept = {}
+        with self.graphs_lock:
+            for key, G in self._base.items():
+                try:
+                    if key == ("kaart",):
+                        update_actor_map(G, self.site.kast, changed, self.reader)
+                    else:
+                        update_peer_network(G, self.site.kast, changed, self.reader)
+                    kept[key] = G
+                except UpdateRefused:
+                    pass
+                except Exception:   # never let a map break taking in a change: build this one again instead
+                    log.exception("kaart of netwerk niet bijgewerkt; wordt opnieuw gebouwd")
+        return State(self.site, self.reader, kept, self.graphs_lock)
 
 
 _states_lock = threading.Lock()

@@ -11,6 +11,7 @@ from kast import config
 from kast.links import public_graph
 from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
+from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
 
@@ -43,13 +44,16 @@ class Site:
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self._derived()
 
-    def _derived(self) -> None:
-        """Everything computed from the loaded kast, dropped so it is computed again on next use."""
+    def _derived(self, practices: set | None = None) -> None:
+        """Everything computed from the loaded kast, dropped so it is computed again on next use. When only
+        the practices `practices` changed, the base graphs of the maps and networks are updated instead."""
         self._stats = None
         self._dumps: dict[tuple[str, str], bytes] = {}
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
-        self.__dict__.pop("_netwerk_states", None)   # maps and networks are built again on next use
+        states = self.__dict__.pop("_netwerk_states", None)
+        if states and practices is not None:
+            self._netwerk_states = {level: state.carried_over(practices) for level, state in states.items()}
         self.generation += 1
 
     @property
@@ -182,7 +186,9 @@ class Site:
                 ids = result.changed | result.removed   # visibility is in a practice's own file: judge only these
                 self._hidden = {level: frozenset((self._hidden[level] - ids) | hidden_among(self.kast, result.changed, reader))
                                 for level, reader in LEVELS.items()}
-                self._derived()
+                files = [self.data_dir.parent / name for name in result.accepted]   # named as the loader names them
+                practices_only = all(kind_of_file(self.data_dir, f) == "praktijk" for f in files)
+                self._derived(ids if practices_only else None)
             return result
 
     def dump(self, fmt: str) -> bytes:

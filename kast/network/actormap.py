@@ -61,6 +61,23 @@ def _facts(kast) -> dict:
     return out
 
 
+class FewFacts:
+    """`_facts` for a few nodes: each value looked up in the graph when asked (a reload changes a handful)."""
+
+    def __init__(self, kast):
+        self.graph = kast.graph
+
+    def __getitem__(self, prop):
+        return self._Property(self.graph, prop)
+
+    class _Property:
+        def __init__(self, graph, prop):
+            self.graph, self.prop = graph, prop
+
+        def get(self, subject, default=None):
+            return list(self.graph.objects(subject, self.prop)) or default
+
+
 def _one(facts, prop, subject):
     values = facts[prop].get(subject)
     return values[0] if values else None
@@ -138,7 +155,6 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
         raise ValueError("municipalities moet 'linked', 'all' of 'none' zijn")
     invisible = hidden(kast, visibility if isinstance(visibility, Reader) else tuple(visibility))
     g = kast.graph
-    labels = relation_labels(g)
     facts = _facts(kast)
     nodes = {}
     for item_id, item in kast.items.items():
@@ -149,21 +165,16 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
         if item.kind == "gemeente" and municipalities == "none":
             continue
         nodes[item.iri] = item_id
-    G = nx.MultiDiGraph(name="Actorenkaart")
+    G = nx.MultiDiGraph(name="Actorenkaart", municipalities=municipalities)
     edges = []
     linked = set()
-    for p in edge_properties(kast):
-        key = curie(p, kast.vocab)
-        local = key.split(":", 1)[-1]
-        relation = labels.get(p, local)
+    for p, (key, relation, regional) in edge_kinds(kast).items():
         for s_, o in g.subject_objects(p):
             if s_ not in nodes or o not in nodes or o == s_:
                 continue
-            source, target = nodes[s_], nodes[o]
-            if local in SYMMETRIC_LOCAL and source > target:
-                source, target = target, source
+            source, target = oriented(nodes[s_], nodes[o], key)
             edges.append((source, target, key, relation))
-            if local not in REGION_PROPERTIES:
+            if not regional:
                 linked.update((source, target))
     for iri, item_id in nodes.items():
         item = kast.items[item_id]
@@ -175,47 +186,92 @@ def actor_map(kast, municipalities: str = "linked", visibility=("openbaar",)) ->
             G.add_edge(source, target, key=key, predicate=key, relation=relation)
     if municipalities == "linked":   # reference organisations (provinces, water boards …) with no edge at all
         G.remove_nodes_from([n for n, d in G.nodes(data=True) if d["type"] in REFERENCE_KINDS and not G.degree(n)])
-    # names of the provinces and RIEC regions nodes name, for tooltips (not every one is a node of the map)
-    regions = {v for _, d in G.nodes(data=True) for v in (d.get("province"), d.get("riec")) if v}
-    G.graph["labels"] = {r: str(_one(facts, SKOS.prefLabel, kast.iri(r)) or r) for r in sorted(regions) if r in kast.items}
+    set_region_labels(G, kast, facts)
     _spread_context(G)
     return G
 
 
-def _spread_context(G: nx.MultiDiGraph) -> None:
-    """Give every node the lists `themes`, `instruments` and `regions` that filters use.
+def edge_kinds(kast) -> dict:
+    """{property: (key, Dutch relation, whether it only says where an organisation lies)} for `edge_properties`."""
+    labels = relation_labels(kast.graph)
+    table = {}
+    for p in edge_properties(kast):
+        key = curie(p, kast.vocab)
+        local = key.split(":", 1)[-1]
+        table[p] = (key, labels.get(p, local), local in REGION_PROPERTIES)
+    return table
 
-    Practices and instruments have their own themes; actors inherit those of the practices and
-    instruments they are linked to. Regions are province and RIEC ids: a municipality's own, and
-    for a practice those of the places it names.
-    """
-    themes, instruments, regions = defaultdict(set), defaultdict(set), defaultdict(set)
-    kind = dict(G.nodes(data="kind"))
-    for node, data in G.nodes(data=True):
-        if kind[node] in ("thema", "ambitie"):
-            themes[node].add(node)
-        if kind[node] == "instrument":
-            instruments[node].add(node)
-        for key in ("province", "riec"):
-            if data.get(key):
-                regions[node].add(data[key])
-        if data.get("type") == "provincie":
-            regions[node].add(node)
-        if data.get("riec") in G:   # a RIEC is the region of the municipalities that name it
-            regions[data["riec"]].add(data["riec"])
-    for u, v, pred in G.edges(data="predicate"):
-        if pred == "kast:theme":
-            themes[u].add(v)
-        elif pred in ("prov:used", "kast:refersToInstrument"):
-            instruments[u].add(v)
-        elif pred == "dct:spatial":
-            regions[u] |= regions[v]
-    for u, v, pred in G.edges(data="predicate"):
-        # actors (also the places a practice names) take the themes and instruments of what they offer, develop, support or do
-        if kind[u] in ("praktijk", "instrument") and kind[v] == "actor":
-            themes[v] |= themes[u]
-            instruments[v] |= instruments[u] | ({u} if kind[u] == "instrument" else set())
+
+def oriented(source: str, target: str, key: str) -> tuple[str, str]:
+    """A symmetric relation (werkt samen met, verwant aan) is stored once, from the smaller id."""
+    if key.split(":", 1)[-1] in SYMMETRIC_LOCAL and source > target:
+        return target, source
+    return source, target
+
+
+def set_region_labels(G, kast, facts) -> None:
+    """Names of the provinces and RIEC regions nodes name, for tooltips (not every one is a node of the map)."""
+    regions = {v for _, d in G.nodes(data=True) for v in (d.get("province"), d.get("riec")) if v}
+    G.graph["labels"] = {r: str(_one(facts, SKOS.prefLabel, kast.iri(r)) or r) for r in sorted(regions) if r in kast.items}
+
+
+def _spread_context(G: nx.MultiDiGraph) -> None:
+    """Give every node the lists `themes`, `instruments` and `regions` that filters use (see `context_of`)."""
+    named = named_riecs(G)
+    own: dict = {}
     for node in G:
-        G.nodes[node]["themes"] = sorted(themes[node])
-        G.nodes[node]["instruments"] = sorted(instruments[node])
-        G.nodes[node]["regions"] = sorted(regions[node])
+        set_context(G, node, named, own)
+
+
+def named_riecs(G) -> set:
+    """The RIEC nodes some node of the map names as its region."""
+    return {riec for _, riec in G.nodes(data="riec") if riec in G}
+
+
+def _own(G, node, kind: str) -> tuple[set, set]:
+    """The themes and instruments a node has itself: a theme or instrument is its own, plus what its edges name."""
+    themes = {node} if kind in ("thema", "ambitie") else set()
+    instruments = {node} if kind == "instrument" else set()
+    for _, target, predicate in G.out_edges(node, data="predicate"):
+        if predicate == "kast:theme":
+            themes.add(target)
+        elif predicate in ("prov:used", "kast:refersToInstrument"):
+            instruments.add(target)
+    return themes, instruments
+
+
+def _own_regions(G, node, named: set) -> set:
+    data = G.nodes[node]
+    regions = {data[key] for key in ("province", "riec") if data.get(key)}
+    if data.get("type") == "provincie" or node in named:
+        regions.add(node)
+    return regions
+
+
+def set_context(G: nx.MultiDiGraph, node, named: set, own: dict | None = None) -> None:
+    """Set a node's lists `themes`, `instruments` and `regions`, which filters use.
+
+    Practices and instruments have their own themes and instruments; actors (also the places a practice names)
+    take those of the practices and instruments linked to them. Regions are province and RIEC ids: a
+    municipality's own, a province itself, a RIEC that some node names, and for a practice those of the places
+    it names (``dct:spatial``). `named` is `named_riecs(G)`; `own` caches `_own` across calls.
+    """
+    own = {} if own is None else own
+
+    def own_of(n):
+        if n not in own:
+            own[n] = _own(G, n, G.nodes[n]["kind"])
+        return own[n]
+
+    themes, instruments = (set(x) for x in own_of(node))
+    if G.nodes[node]["kind"] == "actor":
+        for source in G.predecessors(node):
+            if G.nodes[source]["kind"] in ("praktijk", "instrument"):
+                t, i = own_of(source)
+                themes |= t
+                instruments |= i
+    regions = _own_regions(G, node, named)
+    for _, target, predicate in G.out_edges(node, data="predicate"):
+        if predicate == "dct:spatial":
+            regions |= _own_regions(G, target, named)
+    G.nodes[node].update(themes=sorted(themes), instruments=sorted(instruments), regions=sorted(regions))

@@ -288,7 +288,8 @@ def peer_network(kast, theme=None, region=None, instrument=None, include_all: bo
     population = sum(1 for item in kast.items.values() if item.kind == "gemeente")
     spec = specificity(profiles, population)
     G = nx.Graph(name="Peernetwerk", note=note, weights=dict(WEIGHTS), labels=labels, concepts=concepts,
-                 specificity=spec, filters={"theme": theme, "region": region, "instrument": instrument})
+                 specificity=spec, filters={"theme": theme, "region": region, "instrument": instrument},
+                 include_all=include_all)
     sets = {}
     for gm in chosen:
         G.add_node(gm, **nodes[gm])
