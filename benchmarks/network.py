@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from kast.loader import load  # noqa: E402
 from kast.network import (actor_map, edges_csv, meeting_groups, metrics, nodes_csv, offline_html,  # noqa: E402
@@ -82,10 +83,39 @@ def run(name: str, data_dir, repeat: int) -> None:
             net.from_nx(G)
             return net
         measure("ter vergelijking: pyvis from_nx, actorenkaart", with_pyvis, lambda n: f"{len(n.edges)} randen")
+    measure_update(kast, data_dir, G, P, P_all, measure)
     print(f"\n### {name}\n")
     print("| wat | tijd | omvang |\n| --- | --- | --- |")
     for what, seconds, detail in rows:
         print(f"| {what} | {seconds} | {detail} |")
+
+
+def measure_update(kast, data_dir, G, P, P_all, measure) -> None:
+    """What a worker does after a publication instead of building the graphs again (kast.network.update): one
+    practice gets a new title and one more municipality, in a copy of the data folder taken in with `reload`."""
+    import shutil
+    import tempfile
+
+    from kast.curation.entry import parse, serialise
+    from kast.network.update import update_actor_map, update_peer_network
+    from kast.reload import reload
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(data_dir or ROOT / "data", copy)
+        kast.data_dir = copy
+        path = sorted((copy / "practices").glob("*.md"))[0]
+        fields = parse(path.read_bytes())
+        gemeenten = sorted(set(fields.get("gemeenten") or []) | {"gm0106"})
+        path.write_bytes(serialise(dict(fields, titel=f"{fields['titel']} (bijgewerkt)", gemeenten=gemeenten)))
+        result = reload(kast, [path])
+        assert result.ok, [str(m) for m in result]
+        ids = result.changed | result.removed
+        changed = lambda _: f"{len(ids)} praktijk gewijzigd"  # noqa: E731
+        measure("bijwerken na één gewijzigde praktijk: actorenkaart", lambda: update_actor_map(G, kast, ids), changed)
+        measure("bijwerken na één gewijzigde praktijk: peernetwerk", lambda: update_peer_network(P, kast, ids), changed)
+        measure("bijwerken na één gewijzigde praktijk: peernetwerk (alle 342)",
+                lambda: update_peer_network(P_all, kast, ids), changed)
 
 
 PAGES = ("/kaart", "/netwerk", "/netwerk?alle=1")

@@ -6,7 +6,6 @@ default (a repository under $KAST_VAR seeded from data/). The site serves that r
 tree, so what is published is what is shown.
 """
 import threading
-import time
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -14,7 +13,7 @@ from flask_login import current_user, login_required
 from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, kinds, settings
 from kast.curation.meta import STATUS_LABELS
 
-from . import curation_form as cf
+from . import curation_form as cf, live
 from .errors import error_page
 from .readers import current_reader
 
@@ -32,19 +31,6 @@ def content_repository(cfg) -> str:
     with _lock:
         return settings.open_repo(cfg.get("KAST_DATA"), explicit=cfg.get("KAST_CONTENT_REPO"),
                                   var=cfg.get("KAST_VAR")).path.as_posix()
-
-
-_checked = [0.0]
-CHECK_EVERY = 0.25   # seconds: a publish in another worker shows here within this (plus the reload); a check is one ref read
-
-
-@bp.before_app_request
-def take_in_published_changes():
-    """Every process looks, at most every CHECK_EVERY seconds, whether something was published elsewhere."""
-    now = time.monotonic()
-    if now - _checked[0] >= CHECK_EVERY:
-        _checked[0] = now
-        site().refresh()
 
 
 def warm_up(app) -> None:
@@ -242,7 +228,7 @@ def step(proposal_id: str, stap: str):
             flash("Het voorstel is teruggestuurd met uw toelichting.")
         elif stap == "publiceren":
             event = cur.publish(me, proposal_id, comment)
-            site().refresh()
+            live.refresh_now()
             kind = cur.proposal(me, proposal_id).kind
             flash(f"Gepubliceerd: de {kinds.of(kind).label} staat nu op de site.")
             return redirect(url_for("entities.show", collection=collection_of(kind, event.entry_id),

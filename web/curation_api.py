@@ -18,6 +18,7 @@ from flask_login import current_user
 from kast.curation import Conflict, CurationError, Rejected, kinds
 from kast.curation.entry import EntryFormatError
 
+from . import live
 from .curation import curation, editor, site
 from .errors import json_response, problem
 
@@ -151,7 +152,7 @@ def status(collection: str, entry_id: str):
                                 "deze praktijk bestaat niet" if collection == "praktijken"
                                 else "alleen praktijken worden via de redactie gearchiveerd")
             event = cur.archive(me, entry_id, comment)
-            site().refresh()
+            live.refresh_now()
             return json_response(event.as_dict())
         p = _open_proposal(entry_id)
         if p is None or (collection != "praktijken" and _kind(collection, entry_id) is None):
@@ -164,7 +165,7 @@ def status(collection: str, entry_id: str):
             done = cur.withdraw(me, p.id, comment).as_dict()
         else:
             done = cur.publish(me, p.id, comment).as_dict()
-            site().refresh()
+            live.refresh_now()
     except CurationError as exc:
         return _failed(exc)
     return json_response(done)

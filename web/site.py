@@ -1,11 +1,14 @@
 """Everything one process serves from: the loaded kast, the open search index and cached dumps.
 
 Loaded once per process and shared by every request (and by apps created with the same config, as in
-the tests). The graph is only read after loading; rdflib's in-memory store is safe for concurrent
-readers. The search index opens its own SQLite connection per thread.
+the tests). A published change is taken in place (`refresh` → `reload`) under the write lock of `versions`;
+every request reads under its read lock (`web.live`), so no request sees a change half made. The search
+index opens its own SQLite connection per thread.
 """
 import threading
 from pathlib import Path
+
+from fasteners import ReaderWriterLock
 
 from kast import config
 from kast.links import public_graph
@@ -33,6 +36,7 @@ class Site:
         self._lock = threading.RLock()   # cached() may call opened()
         self._dump_lock = threading.Lock()   # a large dump takes seconds; searches must not wait
         self.generation = 0   # goes up with every change taken in; caches elsewhere key on (site, generation)
+        self.versions = ReaderWriterLock()   # requests read (web.live); taking in a change writes
         self._repo = self._content_repo()
         self.published = self._published_head(settled=True)
         self._load()
@@ -107,12 +111,12 @@ class Site:
         if head is None:
             if self.store.fingerprint() == self.loaded_fingerprint:
                 return False
-            with self._lock:
+            with self.versions.write_lock(), self._lock:
                 self._load()
                 return True
         if head == self.published:
             return False
-        with self._lock:
+        with self.versions.write_lock(), self._lock:
             head = self._published_head(settled=True)
             if head is None or head == self.published:
                 return False
@@ -170,14 +174,15 @@ class Site:
 
     def reload(self, changed_paths):
         """Take in changed files (`kast.loader.reload`: only those files are read and validated), update
-        their rows in the search index (`IndexStore.update`) and drop this process's derived views. A refused
-        file changes nothing; the result lists the messages and what changed.
+        their rows in the search index (`IndexStore.update`) and drop this process's derived views; when only
+        practices changed, the base graphs of the maps and networks are updated instead (`kast.network.update`).
+        A refused file changes nothing; the result lists the messages and what changed.
 
         Other worker processes keep their own loaded kast until they reload the same files or restart.
         """
         from kast.loader import reload as reload_files
 
-        with self._lock, self._dump_lock:
+        with self.versions.write_lock(), self._lock, self._dump_lock:
             fingerprint = self.store.fingerprint()   # before reading: the index never claims newer files than it holds
             result = reload_files(self.kast, changed_paths)
             if result.changed or result.removed:
