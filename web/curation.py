@@ -133,22 +133,44 @@ def collection_of(kind: str, entry_id: str) -> str:
 
 def form_page(fields: dict, action: str, version: str | None = None, proposal=None, status: int = 200,
               messages=(), findings=(), note: str | None = None, error: str | None = None, conflict=None,
-              marked=None, entry_id: str | None = None, kind: str = "praktijk"):
+              marked=None, entry_id: str | None = None, kind: str = "praktijk", files=None, file: str | None = None,
+              relation_extra: int = cf.RELATION_ROWS_EXTRA, kind_name: str | None = None):
+    """The curation form of an entry of `kind`; `files` (path, label) when a new list entry picks its file."""
     kast = site().kast
     specs = form_specs(kind)
     handler = kinds.of(kind)
+    relations = None
+    if handler.name == "actor":
+        relations = {"rows": cf.relation_rows(fields, relation_extra),
+                     **site().cached("redactie-relaties", lambda: cf.relation_options(kast))}
     html = render_template(
         "redactie_formulier.html", specs=specs, fields=fields, values=cf.values, action=action, version=version,
         proposal=proposal, sources=site().cached("redactie-bronnen", lambda: cf.sources(kast)),
         citations=cf.citation_rows(fields), by_field=cf.messages_by_field(messages, findings), findings=findings,
         note=note, error=error, conflict=conflict, marked=marked or {}, entry_id=entry_id,
-        me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=handler.label,
-        title=handler.title(fields) if fields else "")
+        me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=kind_name or handler.label,
+        title=handler.title(fields) if fields else "", relations=relations, files=files, file=file)
     return html, status
 
 
 def submitted(kind: str = "praktijk") -> dict:
-    return cf.parse(request.form, form_specs(kind))
+    fields = cf.parse(request.form, form_specs(kind))
+    if kinds.of(kind).name == "actor":
+        relations = cf.parse_relations(request.form)
+        if relations is not None:
+            fields["relaties"] = relations   # sent, even when empty: removing every relation is an edit too
+    return fields
+
+
+def more_rows() -> int | None:
+    """With "Nog een relatie" the form comes back with one more empty row, nothing saved; else None."""
+    if request.form.get("actie") != "meer-rijen":
+        return None
+    shown = str(request.form.get("relaties-extra", "1"))
+    return min((int(shown) if shown.isdigit() else 1) + 1, 20)
+
+
+ROWS_ADDED = "Er staat een lege rij voor een relatie klaar. Er is nog niets opgeslagen."
 
 
 @bp.route("/redactie/nieuw", methods=["GET", "POST"])
@@ -200,6 +222,9 @@ def proposal(proposal_id: str):
     if request.method == "GET":
         return page(draft, action)
     fields = submitted(draft.proposal.kind)
+    if (extra := more_rows()) is not None:
+        return page(draft, action, fields=fields, version=request.form.get("versie"), relation_extra=extra,
+                    note=ROWS_ADDED)
     try:
         result = cur.save(me, proposal_id, fields, request.form.get("versie", ""),
                           override=request.form.get("reden-geen-persoonsgegeven") or None)
@@ -223,7 +248,8 @@ def page(draft, action: str, extra_messages=(), **extra):
     known = {f["vondst"] for f in findings}
     findings += [m for m in extra_messages if m.get("vondst") and m["vondst"] not in known]
     messages = list(draft.messages) + [m for m in extra_messages if not m.get("vondst")]
-    html, status = form_page(draft.fields, action, draft.version, draft.proposal, messages=messages,
+    html, status = form_page(extra.pop("fields", draft.fields), action, extra.pop("version", draft.version), draft.proposal,
+                             messages=messages,
                              findings=findings, marked=draft.marked, entry_id=draft.proposal.entry_id,
                              kind=draft.proposal.kind,
                              **{k: v for k, v in extra.items() if k != "status"})
