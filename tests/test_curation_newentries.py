@@ -103,6 +103,9 @@ def test_refusals_name_the_field_in_dutch(cur):
     with pytest.raises(Rejected) as exc:
         cur.propose(LID, dict(NEW_ACTOR, id="Geen Geldig Id"), kind="actor")
     assert exc.value.messages[0]["veld"] == "id"
+    with pytest.raises(Rejected) as exc:   # "new" with the id of an existing entry is no change proposal
+        cur.propose(LID, {"id": "wet-bibob", "naam": "Wet Bibob"}, kind="instrument", create=True)
+    assert exc.value.messages[0]["veld"] == "id" and cur.proposals() == []
 
 
 def test_validation_and_privacy_of_a_new_actor_and_its_relations(cur):

@@ -76,7 +76,7 @@ def new(collection: str):
     if (extra := more_rows()) is not None:
         return form_page(fields, action, file=file, relation_extra=extra, note=ROWS_ADDED, **page)
     try:
-        result = cur.propose(editor(), fields, kind=kind, file=file,
+        result = cur.propose(editor(), fields, kind=kind, file=file, create=True,
                              override=request.form.get("reden-geen-persoonsgegeven") or None)
     except CurationError as exc:
         return failed(exc, fields=fields, action=action, file=file, **page)

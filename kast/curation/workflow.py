@@ -195,14 +195,15 @@ class Curation(Publishing, Histories, Queues, Bulk):
 
     def propose(self, editor: Editor, fields: dict, entry_id: str | None = None, version: str | None = None,
                 override: str | None = None, action: str = "aangemaakt", extra: dict | None = None,
-                kind: str = "praktijk", file: str | None = None) -> SaveResult:
+                kind: str = "praktijk", file: str | None = None, create: bool = False) -> SaveResult:
         """A new proposal: a new entry (entry_id None or unknown) or a change to a published entry of
         `kind` (a practice, actor, instrument or concept: kast.curation.kinds).
 
         For a change, `version` is the published version the editor started from; when the entry was
         published anew since then, the edit is merged onto the current version (or Conflict). A new entry
         gets its id from the field `id`, or else from its title or name (lowercase, hyphens); a new actor,
-        instrument or concept goes into the list file `file` (kinds.ListEntries.new_path). A key left out
+        instrument or concept goes into the list file `file` (kinds.ListEntries.new_path); `create` refuses an
+        id that is already there instead of proposing a change to it. A key left out
         that the kind keeps (an actor's `relaties`) stays as it is; a key sent empty is emptied.
         """
         handler = kinds.of(kind)
@@ -221,6 +222,9 @@ class Curation(Publishing, Histories, Queues, Bulk):
                 raise NotFound("dit item bestaat niet")
             new = current is None
             merged_fields = []
+            if create and not new:
+                message = f"het id '{entry_id}' bestaat al in de kast; kies een ander id"
+                raise Rejected(message, [{"veld": "id", "melding": message}])
             if new and (version or not handler.creatable):   # a change of something that is not there
                 raise NotFound(f"deze {handler.label} bestaat niet")
             if new:
