@@ -155,3 +155,6 @@ def test_relations_of_an_existing_actor_are_edited_in_the_form(app, people):
     changes = re.sub(r"\s+", " ", history)
     assert "<ins>+werkt-samen-met → riec-limburg (bron: 001 §2.4.1)</ins>" in changes
     assert "<del>−werkt-samen-met → ministerie-jenv (bron: 001 §2.4.1)</del>" in changes
+    newest = re.findall(r'href="(/actoren/taskforce-brabant-zeeland/versies/[0-9a-f]+)"', history)[0]
+    version = app.test_client().get(newest).get_data(as_text=True)
+    assert "werkt-samen-met → riec-limburg (bron: 001 §2.4.1)" in version and "ministerie-jenv" not in version

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required
 
 from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, kinds, settings
+from kast.curation.diff import describe
 from kast.curation.meta import STATUS_LABELS
 
 from . import curation_form as cf
@@ -335,7 +336,8 @@ def version(entry_id: str, versie: str):
     except CurationError as exc:
         return failed(exc)
     specs = form_specs()
-    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, specs=specs,
+    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, describe=describe,
+                           specs=specs,
                            values=cf.values)
 
 

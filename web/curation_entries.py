@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from kast.curation import Conflict, CurationError, kinds
+from kast.curation.diff import describe
 
 from . import curation_form as cf
 from .curation import ROWS_ADDED, curation, editor, failed, form_page, form_specs, more_rows, site, submitted
@@ -104,7 +105,8 @@ def version(collection: str, entry_id: str, versie: str):
         fields = curation().version_at(entry_id, versie, me, kind=kind)
     except CurationError as exc:
         return failed(exc)
-    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, specs=form_specs(kind),
+    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, describe=describe,
+                           specs=form_specs(kind),
                            values=cf.values, collection=collection, title=fields.get("naam"))
 
 
