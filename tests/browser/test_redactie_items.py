@@ -108,3 +108,13 @@ def test_lid_proposes_a_new_actor_with_a_relation_and_a_curator_publishes_it(bro
     assert NEW_ACTOR in main and "RIEC Noord-Nederland" in main
     visitor.get_by_role("link", name="Geschiedenis").click()
     assert "b-redactie-nieuw" in visitor.inner_text("main")
+
+
+def test_enter_in_a_field_of_an_actor_saves_and_does_not_just_add_a_row(browser, server):
+    """The form has two kinds of submit button; Enter (implicit submission) must save, as elsewhere."""
+    lid = person(browser, server, "b-oov-enter", "lid", "gm0114")
+    lid.goto("/actoren/rud-drenthe/bewerken")
+    lid.locator("#veld-naam").fill("Regionale Uitvoeringsdienst Drenthe (RUD)")
+    lid.locator("#veld-naam").press("Enter")
+    lid.wait_for_url("**/redactie/voorstellen/**")
+    assert lid.locator("#veld-naam").input_value() == "Regionale Uitvoeringsdienst Drenthe (RUD)"
