@@ -150,6 +150,7 @@ def form_page(fields: dict, action: str, version: str | None = None, proposal=No
         citations=cf.citation_rows(fields), by_field=cf.messages_by_field(messages, findings), findings=findings,
         note=note, error=error, conflict=conflict, marked=marked or {}, entry_id=entry_id,
         me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=kind_name or handler.label,
+        a_new=kinds.a_new, the=kinds.the,
         title=handler.title(fields) if fields else "", relations=relations, files=files, file=file)
     return html, status
 
@@ -271,7 +272,8 @@ def step(proposal_id: str, stap: str):
             event = cur.publish(me, proposal_id, comment)
             site().refresh()
             kind = cur.proposal(me, proposal_id).kind
-            flash(f"Gepubliceerd: de {kinds.of(kind).label} staat nu op de site.")
+            label = kinds.of(kind).label
+            flash(f"Gepubliceerd: {kinds.the(label)} {label} staat nu op de site.")
             return redirect(url_for("entities.show", collection=collection_of(kind, event.entry_id),
                                     item_id=event.entry_id))
         elif stap == "intrekken":

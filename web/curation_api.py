@@ -90,7 +90,7 @@ def _kind(collection: str, entry_id: str) -> str | None:
 
 
 def _missing(collection: str):
-    return _problem(404, f"deze {SINGULAR[collection]} bestaat niet")
+    return _problem(404, f"{kinds.this(SINGULAR[collection])} {SINGULAR[collection]} bestaat niet")
 
 
 def _open_proposal(entry_id: str):
@@ -198,7 +198,7 @@ def status(collection: str, entry_id: str):
             return json_response(event.as_dict())
         p = _open_proposal(entry_id)
         if p is None or kinds.of(p.kind) is not kinds.of(CURATION_KIND[collection]):
-            return _problem(404, f"er is geen open voorstel voor deze {SINGULAR[collection]}")
+            return _problem(404, f"er is geen open voorstel voor {kinds.this(SINGULAR[collection])} {SINGULAR[collection]}")
         if step == "indienen":
             done = cur.submit(me, p.id, comment).as_dict()
         elif step == "terugsturen":
@@ -349,7 +349,7 @@ def openapi(paths: dict, schemas: dict) -> None:
                          "parameters": {"path.id": item, "header.If-Match": "$response.header.ETag"}},
             "statusWijzigen": {"operationId": f"{singular}Status", "parameters": {"path.id": item}}})
         paths.setdefault(f"/{collection}", {})["post"] = {
-            "summary": f"nieuwe {singular} voorstellen", "operationId": f"{singular}Voorstellen", "tags": [collection],
+            "summary": f"{kinds.a_new(singular).removeprefix('een ')} voorstellen", "operationId": f"{singular}Voorstellen", "tags": [collection],
             "security": secured, "requestBody": item_body,
             "responses": {"201": created_item, **errors}}
     for collection, singular in SINGULAR.items():

@@ -81,7 +81,7 @@ def new(collection: str):
                              override=request.form.get("reden-geen-persoonsgegeven") or None)
     except CurationError as exc:
         return failed(exc, fields=fields, action=action, file=file, **page)
-    flash(f"Uw voorstel voor een nieuwe {name} is bewaard als concept. Bied het ter beoordeling aan als het af is.")
+    flash(f"Uw voorstel voor {kinds.a_new(name)} is bewaard als concept. Bied het ter beoordeling aan als het af is.")
     return redirect(url_for("redactie.proposal", proposal_id=result.proposal.id))
 
 

@@ -143,13 +143,13 @@ class ListEntries:
         file = (file or DEFAULT_FILES.get(self.name) or "").strip()
         if not file:
             raise listentry.ListFormatError(f"kies het {'begrippenkader' if self.scheme else 'bestand'} waarin "
-                                            f"de nieuwe {self.label} komt")
+                                            f"{the(self.label)} nieuwe {self.label} komt")
         name = file.rsplit("/", 1)[-1]
         path = f"{self.folder}/{name if name.endswith('.yaml') else name + '.yaml'}"
         choices = dict(self.files(repo, commit, loader_kind))
         if path not in choices:
             known = ", ".join(p.rsplit("/", 1)[-1] for p in choices)
-            raise listentry.ListFormatError(f"onbekend bestand '{file[:60]}' voor een nieuwe {self.label}; "
+            raise listentry.ListFormatError(f"onbekend bestand '{file[:60]}' voor {a_new(self.label)}; "
                                             f"kies uit: {known}")
         return path
 
@@ -217,6 +217,23 @@ class ListEntries:
     @property
     def field_specs(self):
         return FIELDS["thema" if self.scheme else self.name]
+
+
+NEUTER = frozenset({"instrument", "thema", "begrip"})   # het-woorden: "het nieuwe instrument", "een nieuw thema"
+
+
+def the(label: str) -> str:
+    """The Dutch definite article of a kind's label (de actor, het instrument)."""
+    return "het" if label in NEUTER else "de"
+
+
+def this(label: str) -> str:
+    return "dit" if label in NEUTER else "deze"
+
+
+def a_new(label: str) -> str:
+    """'een nieuwe actor', 'een nieuw instrument'."""
+    return f"een {'nieuw' if label in NEUTER else 'nieuwe'} {label}"
 
 
 PRACTICES = Practices()

@@ -92,7 +92,8 @@ class Publishing:
                         "Indiener-Naam": p.proposer_name, "Organisatie": p.organisation, "Toelichting": comment,
                         "Concept": p.head, "Samengevoegd": ", ".join(merged_fields), "Status": "gepubliceerd",
                         "Soort": "" if p.kind == "praktijk" else p.kind}
-            subject = f"{'Nieuwe ' + handler.label if p.new else 'Gewijzigd'}: {handler.title(final) or p.entry_id}"
+            what = kinds.a_new(handler.label).removeprefix("een ").capitalize() if p.new else "Gewijzigd"
+            subject = f"{what}: {handler.title(final) or p.entry_id}"
             content = handler.content(self.repo, pub_head, p.path, p.entry_id, final, p.new)
             commit = self.repo.commit(pub_ref, {p.path: content}, editor.signature,
                                       meta.message(subject, trailers), pub_head)

@@ -226,7 +226,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
                 message = f"het id '{entry_id}' bestaat al in de kast; kies een ander id"
                 raise Rejected(message, [{"veld": "id", "melding": message}])
             if new and (version or not handler.creatable):   # a change of something that is not there
-                raise NotFound(f"deze {handler.label} bestaat niet")
+                raise NotFound(f"{kinds.this(handler.label)} {handler.label} bestaat niet")
             if new:
                 if entry_id in self.context().items:
                     message = f"het id '{entry_id}' bestaat al in de kast; kies een ander id"
@@ -261,7 +261,8 @@ class Curation(Publishing, Histories, Queues, Bulk):
                      "Basis": pub_head.decode(), "Soort": "" if handler.name == "praktijk" else handler.name}
             trailers = dict(state, Actie=action, Status="concept", Door=editor.account, Rol=editor.role,
                             Override=override and self._check_comment(override), **(extra or {}))
-            subject = f"Voorstel {'nieuwe ' + handler.label if new else 'wijziging'}: {handler.title(fields) or entry_id}"
+            what = kinds.a_new(handler.label).removeprefix("een ") if new else "wijziging"
+            subject = f"Voorstel {what}: {handler.title(fields) or entry_id}"
             content = handler.content(self.repo, pub_head, path, entry_id, fields, new)
             commit = self.repo.commit(self._ref(proposal_id), {path: content}, editor.signature,
                                       meta.message(subject, trailers), None, parents=[pub_head])
@@ -274,7 +275,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
         """An id from the title (practice) or name (actor, instrument, concept): lowercase and hyphens."""
         title = str(fields.get("titel") or "") if handler.name == "praktijk" else str(fields.get("naam") or "")
         if not title.strip() and handler.name != "praktijk":
-            message = f"geef de {handler.label} een naam (het id wordt daarvan gemaakt) of een id"
+            message = f"geef {kinds.the(handler.label)} {handler.label} een naam (het id wordt daarvan gemaakt) of een id"
             raise Rejected(message, [{"veld": "naam", "melding": "verplicht"}])
         return entry_format.slug(title)
 
