@@ -140,6 +140,11 @@ def form_page(fields: dict, action: str, version: str | None = None, proposal=No
     kast = site().kast
     specs = form_specs(kind)
     handler = kinds.of(kind)
+    if kind_name is None and kind in ("thema", "ambitie"):
+        kind_name = kind
+    elif kind_name is None and getattr(handler, "scheme", False) and proposal is not None:   # a thema or an ambitie
+        repo = curation().repo
+        kind_name = handler.loader_kind(repo, repo.head(repo.published_ref), proposal.path)[0]
     relations = None
     if handler.name == "actor":
         relations = {"rows": cf.relation_rows(fields, relation_extra),
