@@ -5,6 +5,7 @@ selects or checkboxes.
 """
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from rdflib.namespace import SKOS
 
 from kast.curation import kinds
@@ -162,8 +163,19 @@ def relation_options(kast) -> dict:
         elif item.kind == "instrument":
             instruments.append((item_id, label(kast, item.iri)))
     by_name = lambda o: o[1].casefold()   # noqa: E731
-    return {"soorten": fixed_lists(kast).get("relatiesoort", []),
-            "doelen": [("Actoren", sorted(actors, key=by_name)), ("Instrumenten", sorted(instruments, key=by_name))]}
+    groups = [("Actoren", sorted(actors, key=by_name)), ("Instrumenten", sorted(instruments, key=by_name))]
+    # the ~600 options are the same in every row: escaped once, only the chosen one is marked per row
+    html = "".join(f'<optgroup label="{escape(group)}">' + "".join(
+        f'<option value="{escape(value)}">{escape(text)}{escape(f" ({value})") if text != value else ""}</option>'
+        for value, text in options) + "</optgroup>" for group, options in groups)
+    return {"soorten": fixed_lists(kast).get("relatiesoort", []), "doelen": groups, "doel_html": html}
+
+
+def target_options(html: str, chosen: str) -> Markup:
+    """The shared options of a relation's target with `chosen` selected."""
+    if chosen:
+        html = html.replace(f'<option value="{escape(chosen)}">', f'<option value="{escape(chosen)}" selected>', 1)
+    return Markup(html)
 
 
 def _count(form, name: str) -> int:
