@@ -165,3 +165,15 @@ def test_a_changed_citation_of_a_relation_is_one_line_out_one_in():
     new = {"relaties": [{"soort": "ondersteunt", "doel": "vng", "bronnen": [{"bron": "000", "sectie": "5.1"}]}]}
     (change,) = changes(old, new)
     assert change.added == ["ondersteunt → vng (bron: 000 §5.1)"] and change.removed == ["ondersteunt → vng (bron: 000 §5)"]
+
+
+def test_a_revert_to_a_version_without_relations_removes_the_ones_added_since(cur):
+    fields, version = cur.published("ccv", kind="actor")
+    assert not fields.get("relaties")
+    added = [{"soort": "ondersteunt", "doel": "vng", "bronnen": [{"bron": "001", "sectie": "5"}]}]
+    _publish(cur, cur.propose(LID, dict(fields, relaties=added), "ccv", version, kind="actor").proposal.id)
+    assert cur.published("ccv", kind="actor")[0]["relaties"] == added
+    before = cur.history("ccv", kind="actor")[1]["versie"]
+    reverted = cur.revert(REDACTEUR, "ccv", before, "Relatie stond niet in de bron", kind="actor")
+    _publish(cur, reverted.proposal.id, REDACTEUR, REDACTEUR2)
+    assert not cur.published("ccv", kind="actor")[0].get("relaties")

@@ -167,5 +167,7 @@ class Publishing:
         if current is None:
             raise NotFound("dit item bestaat niet")
         old = self.version_at(entry_id, commit, editor, kind)
+        for key in kinds.of(kind).kept:   # relations the old version did not have go too: sent as empty
+            old.setdefault(key, [])
         return self.propose(editor, old, entry_id, current[1], action="teruggezet", kind=kind,
                             extra={"Teruggezet-Naar": commit, "Toelichting": self._check_comment(comment)})
