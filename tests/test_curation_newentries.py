@@ -177,3 +177,21 @@ def test_a_revert_to_a_version_without_relations_removes_the_ones_added_since(cu
     reverted = cur.revert(REDACTEUR, "ccv", before, "Relatie stond niet in de bron", kind="actor")
     _publish(cur, reverted.proposal.id, REDACTEUR, REDACTEUR2)
     assert not cur.published("ccv", kind="actor")[0].get("relaties")
+
+
+def test_append_adds_only_lines_also_without_a_final_newline_and_before_a_later_block():
+    plain = b"# Actoren\n- id: a\n  naam: A  # opmerking\n\n# slot"
+    out = listentry.append(plain, {"id": "b", "naam": "B", "andere-namen": ["Bee"]})
+    assert out.startswith(plain) and out.endswith(b"\n\n- id: b\n  naam: B\n  andere-namen: [Bee]\n")
+    assert list(listentry.entries(out)) == ["a", "b"]
+    scheme = (b"schema:\n  id: s\n  naam: S\nbegrippen:\n  - id: c1\n    naam: C1\n\n"
+              b"# hierna een ander blok\nnoten: [x]\n")
+    out = listentry.append(scheme, {"id": "c2", "naam": "C2", "breder": "c1"}, scheme=True)
+    text = out.decode()
+    assert text == ("schema:\n  id: s\n  naam: S\nbegrippen:\n  - id: c1\n    naam: C1\n\n"
+                    "  - id: c2\n    naam: C2\n    breder: c1\n\n# hierna een ander blok\nnoten: [x]\n")
+    assert list(listentry.entries(out, scheme=True)) == ["c1", "c2"]
+    with pytest.raises(listentry.ListFormatError):
+        listentry.append(out, {"id": "c2", "naam": "Nog eens"}, scheme=True)
+    with pytest.raises(listentry.ListFormatError):
+        listentry.append(b"schema:\n  id: s\nbegrippen: []\n", {"id": "c", "naam": "C"}, scheme=True)

@@ -290,6 +290,6 @@ def append(text: bytes, fields: dict, scheme: bool = False) -> bytes:
     if before and not before.endswith("\n"):
         before += "\n"
     gap = "\n" if before.strip() and not before.endswith("\n\n") and not before.rstrip(" ").endswith(":\n") else ""
-    if after:
+    if after and not after.startswith("\n"):   # keep one blank line before what follows
         written += "\n"
     return (before + gap + written + after).encode("utf-8")
