@@ -158,3 +158,19 @@ def test_relations_of_an_existing_actor_are_edited_in_the_form(app, people):
     newest = re.findall(r'href="(/actoren/taskforce-brabant-zeeland/versies/[0-9a-f]+)"', history)[0]
     version = app.test_client().get(newest).get_data(as_text=True)
     assert "werkt-samen-met → riec-limburg (bron: 001 §2.4.1)" in version and "ministerie-jenv" not in version
+
+
+def test_a_conflict_on_relations_shows_both_versions_one_relation_a_line(app, people):
+    a, b = people["redactie-a"], people["redactie-b"]
+    url = "/actoren/werkgroep-drentse-aanpak/bewerken"
+    stale = form_values(a.get(url).get_data(as_text=True))
+    n = next(i for i in range(int(stale["relaties-aantal"])) if stale[f"relatie-{i}-doel"] == "rud-drenthe")
+    first = b.post(url, data=dict(form_values(b.get(url).get_data(as_text=True)), **{f"relatie-{n}-soort": "ondersteunt"}))
+    pid = first.headers["Location"]
+    assert b.post(pid, data=dict(form_values(b.get(pid).get_data(as_text=True)), actie="indienen")).status_code == 302
+    assert a.post(f"{pid}/publiceren", data={"csrf_token": csrf_token(a, pid)}).status_code == 302
+    clash = a.post(url, data=dict(stale, **{f"relatie-{n}-weg": "1"}))
+    assert clash.status_code == 409
+    cells = [" ".join(td.text.split()) for td in Page(clash.get_data(as_text=True)).find_all("td")]
+    assert any("ondersteunt → rud-drenthe" in c for c in cells), cells
+    assert any("werkt-samen-met → riec-noord-nederland" in c and "rud-drenthe" not in c for c in cells)

@@ -155,7 +155,7 @@ def form_page(fields: dict, action: str, version: str | None = None, proposal=No
         citations=cf.citation_rows(fields), by_field=cf.messages_by_field(messages, findings), findings=findings,
         note=note, error=error, conflict=conflict, marked=marked or {}, entry_id=entry_id,
         me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=kind_name or handler.label,
-        a_new=kinds.a_new, the=kinds.the, target_options=cf.target_options,
+        a_new=kinds.a_new, the=kinds.the, target_options=cf.target_options, shown=cf.shown,
         title=handler.title(fields) if fields else "", relations=relations, files=files, file=file)
     return html, status
 

@@ -17,9 +17,8 @@ bp = Blueprint("redactie_items", __name__)
 # the site's collections whose entries live in list files → the loader's kinds in them
 COLLECTIONS = {"actoren": ("actor",), "instrumenten": ("instrument",), "themas": ("thema",), "ambities": ("ambitie",)}
 EDITABLE = "<any(" + ", ".join(COLLECTIONS) + "):collection>"
-# a new entry of these collections: (the loader's kind, what it is called)
-NEW = {"actoren": ("actor", "actor"), "instrumenten": ("instrument", "instrument"), "themas": ("thema", "thema"),
-       "ambities": ("ambitie", "ambitie")}
+# a new entry of these collections: the loader's kind (also what it is called)
+NEW = {"actoren": "actor", "instrumenten": "instrument", "themas": "thema", "ambities": "ambitie"}
 
 
 def _kind(collection: str, entry_id: str) -> str:
@@ -63,7 +62,7 @@ def edit(collection: str, entry_id: str):
 @login_required
 def new(collection: str):
     """Propose a new actor, instrument, theme or ambition, appended to a list file the proposer picks."""
-    kind, name = NEW[collection]
+    kind = name = NEW[collection]
     cur = curation()
     handler = kinds.of(kind)
     files = handler.files(cur.repo, cur.repo.head(cur.repo.published_ref), kind if handler.scheme else None)

@@ -130,6 +130,17 @@ def parse(form, all_specs: list[Spec]) -> dict:
     return fields
 
 
+def shown(value) -> str:
+    """A field's value for people: relations and citations one per line, lists comma-separated."""
+    from kast.curation.diff import describe
+
+    if isinstance(value, list):
+        if any(isinstance(v, dict) for v in value):
+            return "\n".join(describe(v) for v in value)
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
 def citation_rows(fields: dict) -> list[dict]:
     rows = [dict(r, onderbouwt=", ".join(r.get("onderbouwt") or [])) for r in fields.get("bronnen") or []
             if isinstance(r, dict)]
