@@ -87,7 +87,7 @@ def test_messages_stand_next_to_their_field(app, people):
     lid = people["oov-emmen"]
     taken = lid.post(NEW, data=_actor_form(lid, naam="Wet Bibob"))
     assert taken.status_code == 422
-    assert any("bestaat al" in m for m in _errors(taken.get_data(as_text=True))["fout-id"])
+    assert any("'wet-bibob' (gemaakt van de naam) bestaat al" in m for m in _errors(taken.get_data(as_text=True))["fout-id"])
     wrong_file = lid.post(NEW, data=_actor_form(lid, bestand="../../README.md"))
     assert wrong_file.status_code == 422 and "fout-bestand" in _errors(wrong_file.get_data(as_text=True))
     no_scheme = lid.post("/redactie/nieuw/themas", data=dict(

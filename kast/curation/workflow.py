@@ -209,7 +209,10 @@ class Curation(Publishing, Histories, Queues, Bulk):
         handler = kinds.of(kind)
         sent = {str(k).split(".")[0] for k in fields}
         fields = entry_format.flatten(fields)
+        derived = not (entry_id or fields.get("id"))
         entry_id = entry_id or fields.get("id") or self._new_id(handler, fields)
+        taken = (f"het id '{entry_id}'{' (gemaakt van de naam)' if derived else ''} bestaat al in de kast; "
+                 f"kies een ander id{' of een andere naam' if derived else ''}")
         if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
             message = f"ongeldig id {entry_id!r}: gebruik kleine letters, cijfers en koppeltekens"
             raise Rejected(message, [{"veld": "id", "melding": message}])
@@ -223,14 +226,12 @@ class Curation(Publishing, Histories, Queues, Bulk):
             new = current is None
             merged_fields = []
             if create and not new:
-                message = f"het id '{entry_id}' bestaat al in de kast; kies een ander id"
-                raise Rejected(message, [{"veld": "id", "melding": message}])
+                raise Rejected(taken, [{"veld": "id", "melding": taken}])
             if new and (version or not handler.creatable):   # a change of something that is not there
                 raise NotFound(f"{kinds.this(handler.label)} {handler.label} bestaat niet")
             if new:
                 if entry_id in self.context().items:
-                    message = f"het id '{entry_id}' bestaat al in de kast; kies een ander id"
-                    raise Rejected(message, [{"veld": "id", "melding": message}])
+                    raise Rejected(taken, [{"veld": "id", "melding": taken}])
                 try:
                     path = handler.new_path(entry_id, self.repo, pub_head, file,
                                             kind if kind in ("thema", "ambitie") else None)
