@@ -270,7 +270,8 @@ def openapi(paths: dict, schemas: dict) -> None:
     secured = [{"apiToken": []}, {"sessie": []}]
     saved = {"description": "Opgeslagen als concept", "content": {"application/json": {"schema": _ref("Opgeslagen")}},
              "headers": dict(VERSION_HEADER, ETag={"description": "De versie, voor If-Match", "schema": {"type": "string"}},
-                             Location={"description": "De geschiedenis van het item (te lezen zodra het gepubliceerd is)", "schema": {"type": "string"}})}
+                             Location={"description": "De geschiedenis van het item (te lezen zodra het gepubliceerd is)",
+                                       "schema": {"type": "string"}})}
     body = {"required": True, "content": {"application/json": {"schema": _ref("Praktijkvelden")}}}
     entry_id = {"name": "id", "in": "path", "required": True,
                 "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*$", "maxLength": 120}}
