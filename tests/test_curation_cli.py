@@ -129,4 +129,9 @@ def test_an_actor_is_changed_from_the_shell(env, tmp_path):
     assert [h["actie"] for h in history] == ["gepubliceerd", "begin"]
     old = run(*RED1, "versie", "ministerie-szw", history[1]["versie"], "--soort", "actor").output
     assert "naam: " in old and "werk en inkomen" not in old
-    run(*RED1, "voorstel", str(file), "--soort", "actor", "--id", "bestaat-niet", code=1)
+    # without --versie it is a new actor: refused for an id that exists, else appended to the --lijst
+    run(*RED1, "voorstel", str(file), "--soort", "actor", "--id", "ministerie-szw", code=1)
+    new = json.loads(run(*RED1, "voorstel", str(file), "--soort", "actor", "--id", "nieuw-ministerie",
+                         "--lijst", "rijk-en-partners.yaml").output)
+    assert new["voorstel"]["nieuw"] is True and new["voorstel"]["bestand"] == "actors/rijk-en-partners.yaml"
+    run(*RED1, "voorstel", str(file), "--soort", "actor", "--id", "ander-ministerie", "--lijst", "geen.yaml", code=1)

@@ -116,14 +116,16 @@ def test_privacy_guard_names_in_free_text_not_in_the_organisation_name(cur):
         cur.propose(LID, dict(fields, **{"andere-namen": ["info@main.example"]}), MAIN, version, kind="actor")
 
 
-def test_relations_are_kept_and_new_entries_are_not_created_through_the_curation(cur):
+def test_relations_left_out_are_kept_and_sent_empty_are_removed(cur):
     fields, version = cur.published(MAIN, kind="actor")
     assert fields["relaties"]
     without = {k: v for k, v in fields.items() if k != "relaties"}
     result = cur.propose(LID, dict(without, focus="Zuid-Nederland."), fields["id"], version, kind="actor")
     assert cur.draft(LID, result.proposal.id).fields["relaties"] == fields["relaties"]
-    with pytest.raises(NotFound):
-        cur.propose(LID, {"naam": "Nieuw"}, "nieuwe-actor", kind="actor")
+    emptied = cur.save(LID, result.proposal.id, dict(without, relaties=[]), result.version)
+    assert "relaties" not in cur.draft(LID, result.proposal.id).fields and emptied.saved
+    with pytest.raises(NotFound):   # a practice is created, never changed, from an unknown id of another kind
+        cur.propose(LID, {"naam": "Nieuw"}, "bestaat-niet", "0" * 40, kind="actor")
 
 
 def test_history_per_entry_with_diff_version_and_revert(cur):

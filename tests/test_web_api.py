@@ -151,7 +151,7 @@ def test_errors_are_problem_json_in_dutch(client, url, status, words):
 
 
 def test_read_only_collections_refuse_other_methods(client):
-    response = client.post("/api/v1/instrumenten")
+    response = client.post("/api/v1/gemeenten")   # actoren, instrumenten … take new proposals (test_curation_api*)
     assert response.status_code == 405 and response.mimetype == "application/problem+json"
     assert "GET" in response.headers["Allow"] and response.headers["API-Version"] == "1.0.0"
 

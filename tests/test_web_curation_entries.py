@@ -21,29 +21,42 @@ def people(app):
 
 
 def form_values(html: str) -> dict:
-    """What a browser would send for the edit form as it is shown (selected options, filled fields)."""
+    """What a browser would send for the edit form as it is shown (selected options, also inside an
+    optgroup, filled fields, the default of a single select)."""
     page = Page(html)
     form = next(f for f in page.find_all("form") if f.get("novalidate") is not None)
+    inside = {id(el) for el in _descendants(form)}
     data: dict = {}
     for el in page.elements:
         name = el.get("name")
-        if not name or not _inside(form, el):
+        if not name or id(el) not in inside:
             continue
         if el.tag == "input" and el.get("type") in ("checkbox", "radio"):
             if el.get("checked") is not None:
                 data.setdefault(name, []).append(el.get("value"))
+        elif el.tag == "button":
+            continue
         elif el.tag == "input":
             data[name] = el.get("value", "")
         elif el.tag == "textarea":
             data[name] = el.text.removeprefix("\n")
         elif el.tag == "select":
-            chosen = [o.get("value") for o in el.children if o.tag == "option" and o.get("selected") is not None]
+            options = [o for o in _descendants(el) if o.tag == "option"]
+            chosen = [o.get("value") for o in options if o.get("selected") is not None]
+            if el.get("multiple") is None and not chosen and options and el.get("size") is None:
+                chosen = [options[0].get("value")]   # a drop-down without a choice sends its first option
             data[name] = chosen if el.get("multiple") is not None else (chosen[0] if chosen else "")
     return data
 
 
-def _inside(parent, el) -> bool:
-    return el is parent or any(_inside(child, el) for child in parent.children)
+def _descendants(parent) -> list:
+    """The element and everything inside it, in document order."""
+    out, todo = [], [parent]
+    while todo:
+        el = todo.pop()
+        out.append(el)
+        todo.extend(reversed(el.children))
+    return out
 
 
 def edit(client, url: str, **changes):

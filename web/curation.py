@@ -11,6 +11,7 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user, login_required
 
 from kast.curation import Conflict, ContentRepo, Curation, CurationError, Editor, Rejected, atom, kinds, settings
+from kast.curation.diff import describe
 from kast.curation.meta import STATUS_LABELS
 
 from . import curation_form as cf, live
@@ -119,22 +120,50 @@ def collection_of(kind: str, entry_id: str) -> str:
 
 def form_page(fields: dict, action: str, version: str | None = None, proposal=None, status: int = 200,
               messages=(), findings=(), note: str | None = None, error: str | None = None, conflict=None,
-              marked=None, entry_id: str | None = None, kind: str = "praktijk"):
+              marked=None, entry_id: str | None = None, kind: str = "praktijk", files=None, file: str | None = None,
+              relation_extra: int = cf.RELATION_ROWS_EXTRA, kind_name: str | None = None):
+    """The curation form of an entry of `kind`; `files` (path, label) when a new list entry picks its file."""
     kast = site().kast
     specs = form_specs(kind)
     handler = kinds.of(kind)
+    if kind_name is None and kind in ("thema", "ambitie"):
+        kind_name = kind
+    elif kind_name is None and getattr(handler, "scheme", False) and proposal is not None:   # a thema or an ambitie
+        repo = curation().repo
+        kind_name = handler.loader_kind(repo, repo.head(repo.published_ref), proposal.path)[0]
+    relations = None
+    if handler.name == "actor":
+        relations = {"rows": cf.relation_rows(fields, relation_extra),
+                     **site().cached("redactie-relaties", lambda: cf.relation_options(kast))}
     html = render_template(
         "redactie_formulier.html", specs=specs, fields=fields, values=cf.values, action=action, version=version,
         proposal=proposal, sources=site().cached("redactie-bronnen", lambda: cf.sources(kast)),
         citations=cf.citation_rows(fields), by_field=cf.messages_by_field(messages, findings), findings=findings,
         note=note, error=error, conflict=conflict, marked=marked or {}, entry_id=entry_id,
-        me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=handler.label,
-        title=handler.title(fields) if fields else "")
+        me=editor(), labels=STATUS_LABELS, kind=handler.name, kind_name=kind_name or handler.label,
+        a_new=kinds.a_new, the=kinds.the, target_options=cf.target_options, shown=cf.shown,
+        title=handler.title(fields) if fields else "", relations=relations, files=files, file=file)
     return html, status
 
 
 def submitted(kind: str = "praktijk") -> dict:
-    return cf.parse(request.form, form_specs(kind))
+    fields = cf.parse(request.form, form_specs(kind))
+    if kinds.of(kind).name == "actor":
+        relations = cf.parse_relations(request.form)
+        if relations is not None:
+            fields["relaties"] = relations   # sent, even when empty: removing every relation is an edit too
+    return fields
+
+
+def more_rows() -> int | None:
+    """With "Nog een relatie" the form comes back with one more empty row, nothing saved; else None."""
+    if request.form.get("actie") != "meer-rijen":
+        return None
+    shown = str(request.form.get("relaties-extra", "1"))
+    return min((int(shown) if shown.isdigit() else 1) + 1, 20)
+
+
+ROWS_ADDED = "Er staat een lege rij voor een relatie klaar. Er is nog niets opgeslagen."
 
 
 @bp.route("/redactie/nieuw", methods=["GET", "POST"])
@@ -186,6 +215,9 @@ def proposal(proposal_id: str):
     if request.method == "GET":
         return page(draft, action)
     fields = submitted(draft.proposal.kind)
+    if (extra := more_rows()) is not None:
+        return page(draft, action, fields=fields, version=request.form.get("versie"), relation_extra=extra,
+                    note=ROWS_ADDED)
     try:
         result = cur.save(me, proposal_id, fields, request.form.get("versie", ""),
                           override=request.form.get("reden-geen-persoonsgegeven") or None)
@@ -209,7 +241,8 @@ def page(draft, action: str, extra_messages=(), **extra):
     known = {f["vondst"] for f in findings}
     findings += [m for m in extra_messages if m.get("vondst") and m["vondst"] not in known]
     messages = list(draft.messages) + [m for m in extra_messages if not m.get("vondst")]
-    html, status = form_page(draft.fields, action, draft.version, draft.proposal, messages=messages,
+    html, status = form_page(extra.pop("fields", draft.fields), action, extra.pop("version", draft.version), draft.proposal,
+                             messages=messages,
                              findings=findings, marked=draft.marked, entry_id=draft.proposal.entry_id,
                              kind=draft.proposal.kind,
                              **{k: v for k, v in extra.items() if k != "status"})
@@ -230,7 +263,8 @@ def step(proposal_id: str, stap: str):
             event = cur.publish(me, proposal_id, comment)
             live.refresh_now()
             kind = cur.proposal(me, proposal_id).kind
-            flash(f"Gepubliceerd: de {kinds.of(kind).label} staat nu op de site.")
+            label = kinds.of(kind).label
+            flash(f"Gepubliceerd: {kinds.the(label)} {label} staat nu op de site.")
             return redirect(url_for("entities.show", collection=collection_of(kind, event.entry_id),
                                     item_id=event.entry_id))
         elif stap == "intrekken":
@@ -295,7 +329,8 @@ def version(entry_id: str, versie: str):
     except CurationError as exc:
         return failed(exc)
     specs = form_specs()
-    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, specs=specs,
+    return render_template("versie.html", entry_id=entry_id, versie=versie, fields=fields, describe=describe,
+                           specs=specs,
                            values=cf.values)
 
 

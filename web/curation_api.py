@@ -8,9 +8,12 @@ session; every rule is the library's (`kast.curation`).
   other fields changed, and answered 412 with both versions per field when the same ones did.
 - `POST /api/v1/praktijken/{id}/status` with `{"status": …, "toelichting": …}`.
 - `GET /api/v1/praktijken/{id}/versies` and `/versies/{versie}`.
-The same PUT, status and versions for actoren, instrumenten, themas and ambities (entries of list files:
-a change is proposed, never a new one; `relaties` are kept when left out). Validation and privacy findings
-come back as application/problem+json with one entry per field.
+The same POST, PUT, status and versions for actoren, instrumenten, themas and ambities (entries of list
+files). A new one (`POST /api/v1/actoren` …) names in `bestand` the list file it goes into (for a theme or
+ambition: the file of its begrippenkader; actors and instruments default to landelijk.yaml) and gets its
+id from `id` or its `naam`. In a PUT, `relaties` left out are kept as they are and `"relaties": []`
+removes them. Validation and privacy findings come back as application/problem+json with one entry per
+field.
 """
 from flask import Blueprint, request, url_for
 from flask_login import current_user
@@ -29,6 +32,11 @@ EDITABLE = {"praktijken": ("praktijk",), "actoren": ("actor",), "instrumenten": 
 COLLECTION = "<any(" + ", ".join(EDITABLE) + "):collection>"
 SINGULAR = {"praktijken": "praktijk", "actoren": "actor", "instrumenten": "instrument", "themas": "thema",
             "ambities": "ambitie"}
+# the curation's kind of the entries of each collection (kast.curation.kinds), and for a new entry the
+# loader's kind (a theme or an ambition: which begrippenkaders it may go into)
+CURATION_KIND = {"praktijken": "praktijk", "actoren": "actor", "instrumenten": "instrument", "themas": "begrip",
+                 "ambities": "begrip"}
+NEW_KIND = {"actoren": "actor", "instrumenten": "instrument", "themas": "thema", "ambities": "ambitie"}
 STATUS_STEPS = {"ter-beoordeling": "indienen", "ter-review": "indienen", "concept": "terugsturen",
                 "gepubliceerd": "publiceren", "ingetrokken": "intrekken", "gearchiveerd": "archiveren"}
 
@@ -83,7 +91,7 @@ def _kind(collection: str, entry_id: str) -> str | None:
 
 
 def _missing(collection: str):
-    return _problem(404, f"deze {SINGULAR[collection]} bestaat niet")
+    return _problem(404, f"{kinds.this(SINGULAR[collection])} {SINGULAR[collection]} bestaat niet")
 
 
 def _open_proposal(entry_id: str):
@@ -109,6 +117,33 @@ def create():
     return _saved(result, 201)
 
 
+def _file(fields: dict):
+    """The `bestand` of a body (not a field of the entry itself): (name or None, problem or None)."""
+    file = fields.pop("bestand", None)
+    if file is not None and (not isinstance(file, str) or len(file) > 120):
+        return None, _problem(400, "'bestand' is de naam van een lijstbestand, zoals landelijk.yaml")
+    return file or None, None
+
+
+@bp.post("/<any(" + ", ".join(NEW_KIND) + "):collection>")
+def create_entry(collection: str):
+    """A new actor, instrument, theme or ambition as a concept proposal."""
+    if (refused := _needs_account()) is not None:
+        return refused
+    fields = _body()
+    if fields is None:
+        return _problem(400, f"stuur de {SINGULAR[collection]} als JSON-object met de veldnamen van het bestandsformaat")
+    file, bad = _file(fields)
+    if bad is not None:
+        return bad
+    try:
+        result = curation().propose(editor(), fields, kind=NEW_KIND[collection], file=file, create=True,
+                                    override=request.headers.get("Kast-Geen-Persoonsgegeven"))
+    except CurationError as exc:
+        return _failed(exc)
+    return _saved(result, 201, collection)
+
+
 @bp.put(f"/{COLLECTION}/<entry_id>")
 def change(collection: str, entry_id: str):
     if (refused := _needs_account()) is not None:
@@ -119,15 +154,23 @@ def change(collection: str, entry_id: str):
     fields = _body()
     if fields is None:
         return _problem(400, f"stuur de {SINGULAR[collection]} als JSON-object met de veldnamen van het bestandsformaat")
+    file = None
+    if collection != "praktijken":
+        file, bad = _file(fields)
+        if bad is not None:
+            return bad
     cur, me = curation(), editor()
     override = request.headers.get("Kast-Geen-Persoonsgegeven")
     kind = _kind(collection, entry_id) if collection != "praktijken" else "praktijk"
     try:
-        mine = _open_proposal(entry_id)
-        if mine is not None and kinds.of(mine.kind) is kinds.of(kind or "praktijk"):
+        mine = _open_proposal(entry_id)   # also a new entry that is not published yet
+        if mine is not None and kinds.of(mine.kind) is kinds.of(CURATION_KIND[collection]):
+            if file and file.removesuffix(".yaml") != mine.path.rsplit("/", 1)[-1].removesuffix(".yaml"):
+                message = f"dit voorstel staat in {mine.path}; een item verhuist niet naar een ander bestand"
+                return _problem(422, message, [{"veld": "bestand", "melding": message}])
             result = cur.save(me, mine.id, fields, version, override=override)
         elif kind and cur.published(entry_id, me, kind) is not None and site().public(entry_id):
-            result = cur.propose(me, fields, entry_id, version, override=override, kind=kind)
+            result = cur.propose(me, fields, entry_id, version, override=override, kind=kind, file=file)
         else:
             return _missing(collection)
     except CurationError as exc:
@@ -155,8 +198,8 @@ def status(collection: str, entry_id: str):
             live.refresh_now()
             return json_response(event.as_dict())
         p = _open_proposal(entry_id)
-        if p is None or (collection != "praktijken" and _kind(collection, entry_id) is None):
-            return _problem(404, f"er is geen open voorstel voor deze {SINGULAR[collection]}")
+        if p is None or kinds.of(p.kind) is not kinds.of(CURATION_KIND[collection]):
+            return _problem(404, f"er is geen open voorstel voor {kinds.this(SINGULAR[collection])} {SINGULAR[collection]}")
         if step == "indienen":
             done = cur.submit(me, p.id, comment).as_dict()
         elif step == "terugsturen":
@@ -228,7 +271,8 @@ def openapi(paths: dict, schemas: dict) -> None:
     secured = [{"apiToken": []}, {"sessie": []}]
     saved = {"description": "Opgeslagen als concept", "content": {"application/json": {"schema": _ref("Opgeslagen")}},
              "headers": dict(VERSION_HEADER, ETag={"description": "De versie, voor If-Match", "schema": {"type": "string"}},
-                             Location={"description": "De geschiedenis van de praktijk", "schema": {"type": "string"}})}
+                             Location={"description": "De geschiedenis van het item (te lezen zodra het gepubliceerd is)",
+                                       "schema": {"type": "string"}})}
     body = {"required": True, "content": {"application/json": {"schema": _ref("Praktijkvelden")}}}
     entry_id = {"name": "id", "in": "path", "required": True,
                 "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9.-]*$", "maxLength": 120}}
@@ -266,13 +310,50 @@ def openapi(paths: dict, schemas: dict) -> None:
                                                 "versies": {"type": "array", "items": {"type": "object"}}}}
     paths["/praktijken/{id}/versies"] = _versions_get("praktijk", entry_id, history, problem)
     paths["/praktijken/{id}/versies/{versie}"] = _version_get("praktijk", entry_id, problem)
+    text, texts = {"type": "string"}, {"type": "array", "items": {"type": "string"}}
+    schemas["Bronveld"] = {
+        "type": "object", "required": ["bron", "sectie"], "additionalProperties": True,
+        "description": "Een bronvermelding: brondocument (id in data/sources/) en sectie.",
+        "properties": {"bron": text, "sectie": text, "onderbouwt": texts,
+                       "citaat": {"type": "string", "description": "Kort letterlijk citaat, hooguit 200 tekens"}}}
+    schemas["Relatieveld"] = {
+        "type": "object", "required": ["soort", "doel", "bronnen"], "additionalProperties": True,
+        "description": "Een relatie van een actor: soort (de vaste lijst relatiesoort), doel (id van een actor; bij "
+                       "neemt-deel-aan een instrument) en bronnen.",
+        "properties": {"soort": {"type": "string", "enum": _relation_kinds()}, "doel": text,
+                       "bronnen": {"type": "array", "items": _ref("Bronveld")}}}
+    item_properties = {
+        "id": {"type": "string", "description": "Alleen bij een nieuw item: het id (kleine letters, cijfers en "
+                                                "koppeltekens); zonder id wordt het gemaakt van de naam"},
+        "naam": text, "andere-namen": texts, "zoektermen": texts, "beschrijving": text, "soort": text,
+        "niveau": text, "tooi": text, "focus": text, "wettelijke-basis": text, "aangeboden-door": texts,
+        "ontwikkeld-door": texts, "ondersteund-door": texts, "themas": texts, "doelgroepen": texts,
+        "notatie": text, "breder": text, "verwant": texts, "instrumenten": texts,
+        "relaties": {"type": "array", "items": _ref("Relatieveld"),
+                     "description": "Alleen bij een actor. Weggelaten: de relaties blijven zoals ze zijn; een lege "
+                                    "lijst haalt ze weg."},
+        "bronnen": {"type": "array", "items": _ref("Bronveld")},
+        "bestand": {"type": "string", "maxLength": 120,
+                    "description": "Alleen bij een nieuw item: het lijstbestand waar het achteraan in komt (bijv. "
+                                   "drenthe.yaml; bij een thema of ambitie het bestand van het begrippenkader). "
+                                   "Zonder keuze: landelijk.yaml voor actoren en instrumenten."}}
     schemas["Itemvelden"] = {
-        "type": "object", "additionalProperties": True,
+        "type": "object", "additionalProperties": True, "properties": item_properties,
         "description": "De velden van een actor, instrument of begrip zoals in docs/dataformaat.md (naam, andere-namen, "
                        "zoektermen, beschrijving, en per soort focus, soort, niveau, tooi, wettelijke-basis, "
-                       "aangeboden-door, themas, notatie, breder, verwant …) en bronnen[{bron,sectie,onderbouwt,citaat}]. "
-                       "Alleen een bestaand item kan worden gewijzigd; relaties die ontbreken blijven zoals ze zijn."}
+                       "aangeboden-door, themas, notatie, breder, verwant, relaties …) en bronnen."}
     item_body = {"required": True, "content": {"application/json": {"schema": _ref("Itemvelden")}}}
+    for collection, singular in SINGULAR.items():
+        if collection == "praktijken":
+            continue
+        created_item = dict(saved, links={
+            "wijzigen": {"operationId": f"{singular}Wijzigen",
+                         "parameters": {"path.id": item, "header.If-Match": "$response.header.ETag"}},
+            "statusWijzigen": {"operationId": f"{singular}Status", "parameters": {"path.id": item}}})
+        paths.setdefault(f"/{collection}", {})["post"] = {
+            "summary": f"{kinds.a_new(singular).removeprefix('een ')} voorstellen", "operationId": f"{singular}Voorstellen", "tags": [collection],
+            "security": secured, "requestBody": item_body,
+            "responses": {"201": created_item, **errors}}
     for collection, singular in SINGULAR.items():
         if collection == "praktijken":
             continue
@@ -312,3 +393,12 @@ def _version_get(singular: str, entry_id: dict, problem, tag: str = "praktijken"
         "responses": {"200": {"description": "De velden zoals ze in die versie waren", "headers": VERSION_HEADER,
                               "content": {"application/json": {"schema": {"type": "object"}}}},
                       "400": problem("Ongeldig verzoek"), "404": PROBLEM_404}}}
+
+
+def _relation_kinds() -> list[str]:
+    """The notations of the fixed list relatiesoort (ontology/lijsten.ttl), as the loader knows them."""
+    from . import curation_form as cf
+
+    kast = site().kast
+    options = site().cached("redactie-relaties", lambda: cf.relation_options(kast))
+    return sorted(value for value, _ in options["soorten"])

@@ -5,6 +5,7 @@ selects or checkboxes.
 """
 from dataclasses import dataclass
 
+from markupsafe import Markup, escape
 from rdflib.namespace import SKOS
 
 from kast.curation import kinds
@@ -17,6 +18,8 @@ LABELS = {"tooi": "TOOI-URI", "notatie": "Notatie (nummer in de bron)", "breder"
           "verwant": "Verwante begrippen", "aangeboden-door": "Aangeboden door", "ontwikkeld-door": "Ontwikkeld door",
           "ondersteund-door": "Ondersteund door", "themas": "Thema's", "doelgroepen": "Doelgroepen"}
 SOURCE_ROWS_EXTRA = 2      # empty rows for new citations below the existing ones
+RELATION_ROWS_EXTRA = 1    # empty relation rows below the existing ones (more with "Nog een relatie")
+MAX_ROWS = 200             # rows read from a submitted form, whatever it claims
 LIST_FIELDS = ("texts", "refs", "concepts")
 
 
@@ -127,6 +130,17 @@ def parse(form, all_specs: list[Spec]) -> dict:
     return fields
 
 
+def shown(value) -> str:
+    """A field's value for people: relations and citations one per line, lists comma-separated."""
+    from kast.curation.diff import describe
+
+    if isinstance(value, list):
+        if any(isinstance(v, dict) for v in value):
+            return "\n".join(describe(v) for v in value)
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
 def citation_rows(fields: dict) -> list[dict]:
     rows = [dict(r, onderbouwt=", ".join(r.get("onderbouwt") or [])) for r in fields.get("bronnen") or []
             if isinstance(r, dict)]
@@ -144,3 +158,74 @@ def messages_by_field(messages: list, findings: list) -> dict[str, list[str]]:
         key = f.field if hasattr(f, "field") else f.get("veld", "")
         out.setdefault(key or "", []).append(f.message if hasattr(f, "message") else f.get("melding", ""))
     return out
+
+
+# ------------------------------------------------------------------ relations of an actor
+
+def relation_options(kast) -> dict:
+    """What a relation row offers: the fixed list `relatiesoort`, and as target every actor and instrument
+    (an actor for most kinds, an instrument for neemt-deel-aan), grouped."""
+    from kast.vocab import ACTOR_KINDS
+
+    actors, instruments = [], []
+    for item_id, item in kast.items.items():
+        if item.kind in ACTOR_KINDS:
+            actors.append((item_id, label(kast, item.iri)))
+        elif item.kind == "instrument":
+            instruments.append((item_id, label(kast, item.iri)))
+    by_name = lambda o: o[1].casefold()   # noqa: E731
+    groups = [("Actoren", sorted(actors, key=by_name)), ("Instrumenten", sorted(instruments, key=by_name))]
+    # the ~600 options are the same in every row: escaped once, only the chosen one is marked per row
+    html = "".join(f'<optgroup label="{escape(group)}">' + "".join(
+        f'<option value="{escape(value)}">{escape(text)}{escape(f" ({value})") if text != value else ""}</option>'
+        for value, text in options) + "</optgroup>" for group, options in groups)
+    return {"soorten": fixed_lists(kast).get("relatiesoort", []), "doelen": groups, "doel_html": html}
+
+
+def target_options(html: str, chosen: str) -> Markup:
+    """The shared options of a relation's target with `chosen` selected."""
+    if chosen:
+        html = html.replace(f'<option value="{escape(chosen)}">', f'<option value="{escape(chosen)}" selected>', 1)
+    return Markup(html)
+
+
+def _count(form, name: str) -> int:
+    value = str(form.get(name, "0") or "0")
+    return min(int(value), MAX_ROWS) if value.isdigit() else 0
+
+
+def parse_relations(form) -> list[dict] | None:
+    """The relation rows of the form as the file format's `relaties` (None: the form had no relations).
+    A row marked "weghalen", or with nothing filled in, is left out; a half-filled row stays, so the
+    validator names what is missing."""
+    if "relaties-aantal" not in form:
+        return None
+    out = []
+    for n in range(_count(form, "relaties-aantal")):
+        if form.get(f"relatie-{n}-weg"):
+            continue
+        soort, doel = form.get(f"relatie-{n}-soort", "").strip(), form.get(f"relatie-{n}-doel", "").strip()
+        citations = []
+        for m in range(_count(form, f"relatie-{n}-bronnen-aantal")):
+            source = form.get(f"relatie-{n}-bron-{m}", "").strip()
+            section = form.get(f"relatie-{n}-sectie-{m}", "").strip()
+            quote = form.get(f"relatie-{n}-citaat-{m}", "").strip()
+            if source or section or quote:
+                citations.append({"bron": source, "sectie": section, **({"citaat": quote} if quote else {})})
+        if soort or doel or citations:
+            row = {"soort": soort, "doel": doel}
+            if citations:
+                row["bronnen"] = citations
+            out.append(row)
+    return out
+
+
+def relation_rows(fields: dict, extra: int = RELATION_ROWS_EXTRA) -> list[dict]:
+    """The rows to show: every relation with its citations and one empty citation, then `extra` empty rows."""
+    rows = []
+    for r in fields.get("relaties") or []:
+        if isinstance(r, dict):
+            citations = [c for c in r.get("bronnen") or [] if isinstance(c, dict)]
+            rows.append({"soort": str(r.get("soort") or ""), "doel": str(r.get("doel") or ""),
+                         "bronnen": citations + [{}]})
+    return rows + [{"soort": "", "doel": "", "bronnen": [{}]} for _ in range(max(0, min(extra, 20)))]

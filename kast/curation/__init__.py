@@ -11,6 +11,10 @@ nothing lost. The web layer and the CLI only translate to these functions.
     fields, version = cur.published("wet-bibob", kind="instrument")
     cur.propose(lid, dict(fields, beschrijving="…"), "wet-bibob", version, kind="instrument")
 
+    # a new one, appended to a list file of its folder (for a concept: the file of its scheme)
+    cur.propose(lid, {"naam": "…", "soort": "netwerk-of-programma", …}, kind="actor", file="drenthe.yaml",
+                create=True)
+
 For the web layer: every error has a Dutch message (`str(e)`) and an HTTP `status`: NotAllowed 403,
 NotFound 404 (also for what the editor may not know exists), InvalidState 409, Conflict 409 (412 for a
 PUT with a stale If-Match; `e.fields` has base/mine/current per field, `e.current_version` the new ETag),

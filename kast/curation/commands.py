@@ -72,7 +72,6 @@ def _read_fields(file: str) -> dict:
     if data.lstrip().startswith(b"---\n") or data.lstrip().startswith(b"---\r\n"):
         return parse(data)
     from ..safeyaml import parse_yaml
-    from .entry import flatten
 
     try:
         fields = parse_yaml(data.decode("utf-8"))
@@ -80,7 +79,7 @@ def _read_fields(file: str) -> dict:
         raise EntryFormatError(f"geen praktijkbestand en geen leesbare YAML van één item: {exc}") from None
     if not isinstance(fields, dict):
         raise EntryFormatError("verwacht een praktijkbestand of de velden van één item (id: …, naam: …)")
-    return flatten(fields)
+    return fields   # not flattened here: 'relaties: []' (remove them all) must reach the workflow
 
 
 def _text(fields: dict, kind: str = "praktijk") -> str:
@@ -134,17 +133,21 @@ def status(ctx, as_json) -> None:
 
 
 @content.command("voorstel", help="Stel een praktijk voor uit een praktijkbestand (of - voor stdin). Met "
-                                  "--id en --versie een wijziging van een bestaande praktijk.")
+                                  "--id en --versie een wijziging van een bestaande praktijk. Met --soort en "
+                                  "zonder --versie een nieuwe actor, instrument, thema of ambitie (--lijst).")
 @click.argument("bestand")
 @click.option("--id", "entry_id")
 @click.option("--versie", help="De gepubliceerde versie waarvan u uitging (ETag).")
 @click.option("--toch", help="Reden waarom gevonden 'persoonsgegevens' dat niet zijn (opslaan toch).")
 @click.option("--soort", type=KINDS, default="praktijk", show_default=True,
-              help="Een wijziging van een actor, instrument of begrip: BESTAND bevat de velden van dat ene item.")
+              help="Een actor, instrument of begrip: BESTAND bevat de velden van dat ene item.")
+@click.option("--lijst", help="Bij een nieuw item: het lijstbestand waar het in komt (bijv. drenthe.yaml; bij een "
+                              "begrip het bestand van het begrippenkader). Standaard landelijk.yaml.")
 @click.pass_context
 @handled
-def propose(ctx, bestand, entry_id, versie, toch, soort) -> None:
-    result = _curation(ctx).propose(_editor(ctx), _read_fields(bestand), entry_id, versie, override=toch, kind=soort)
+def propose(ctx, bestand, entry_id, versie, toch, soort, lijst) -> None:
+    result = _curation(ctx).propose(_editor(ctx), _read_fields(bestand), entry_id, versie, override=toch, kind=soort,
+                                    file=lijst, create=soort != "praktijk" and not versie)
     _json(result.as_dict())
 
 

@@ -80,6 +80,36 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
+def citation_text(c) -> str:
+    """A citation as people write it.
+
+    >>> citation_text({"bron": "003", "sectie": "2.2", "citaat": "samen"})
+    '003 §2.2 “samen”'
+    """
+    if not isinstance(c, dict):
+        return str(c)
+    text = f"{c.get('bron', '?')} §{c.get('sectie', '?')}"
+    if c.get("onderbouwt"):
+        text += f" ({', '.join(map(str, c['onderbouwt']))})"
+    return text + (f" “{c['citaat']}”" if c.get("citaat") else "")
+
+
+def describe(item) -> str:
+    """One item of a list of mappings in a line: a relation or a citation.
+
+    >>> describe({"soort": "werkt-samen-met", "doel": "vng", "bronnen": [{"bron": "000", "sectie": "5"}]})
+    'werkt-samen-met → vng (bron: 000 §5)'
+    """
+    if not isinstance(item, dict):
+        return str(item)
+    if "soort" in item or "doel" in item:
+        sources = "; ".join(citation_text(c) for c in item.get("bronnen") or [])
+        return f"{item.get('soort', '?')} → {item.get('doel', '?')}" + (f" (bron: {sources})" if sources else "")
+    if "bron" in item:
+        return citation_text(item)
+    return ", ".join(f"{k}: {v}" for k, v in item.items())
+
+
 def changes(old: dict | None, new: dict | None) -> list[FieldChange]:
     """Per-field changes from `old` to `new` (flat field dicts; None for "did not exist")."""
     old, new = old or {}, new or {}
@@ -97,5 +127,9 @@ def changes(old: dict | None, new: dict | None) -> list[FieldChange]:
             if all(isinstance(v, (str, int)) for v in la + lb):
                 change.added = [v for v in lb if v not in la]
                 change.removed = [v for v in la if v not in lb]
+            else:   # relations and citations: one readable line per item that came or went
+                ra, rb = [describe(v) for v in la], [describe(v) for v in lb]
+                change.added = [v for v in rb if v not in ra]
+                change.removed = [v for v in ra if v not in rb]
         out.append(change)
     return out

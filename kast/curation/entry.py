@@ -181,6 +181,10 @@ def text_values(flat: dict):
                     for sub, subvalue in item.items():
                         if isinstance(subvalue, str) and sub in ("citaat", "toelichting"):
                             yield key, subvalue
+                        elif sub == "bronnen" and isinstance(subvalue, list):   # the citations of a relation
+                            for citation in subvalue:
+                                if isinstance(citation, dict) and isinstance(citation.get("citaat"), str):
+                                    yield key, citation["citaat"]
 
 
 SLUG = re.compile(r"[^a-z0-9]+")

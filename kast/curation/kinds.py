@@ -6,8 +6,11 @@ instrument or concept is one entry of a list file (`kast.curation.listentry`, ve
 entry): the proposal records the kind and the file, and its commits carry the whole file with only that
 entry replaced.
 
-Who may do what is the same for every kind (see identity.py), except that only practices are created
-new or archived through the curation; the other kinds are changed.
+Who may do what is the same for every kind (see identity.py), except that only practices are archived
+through the curation. A new actor, instrument or concept is appended to a list file of its folder: the one
+the proposer picks from the existing files (for a concept: the file of its begrippenkader, which decides
+whether it is a thema or an ambitie), or by default `DEFAULT_FILES` (actors and instruments in
+`landelijk.yaml`; a concept has no default).
 """
 import copy
 from dataclasses import dataclass
@@ -38,8 +41,18 @@ class Practices:
             return None
         return path if repo.blob_id(commit, path) else None
 
-    def new_path(self, entry_id: str) -> str:
+    def new_path(self, entry_id: str, repo=None, commit=None, file: str | None = None,
+                 loader_kind: str | None = None) -> str:
         return entry_format.path_of(entry_id)
+
+    def start(self, fields: dict, entry_id: str, editor, today: str) -> dict:
+        """The fields of a new entry as the workflow stores its first version: a concept, tied to a member's
+        organisation."""
+        fields.update({"id": entry_id, "status": "concept", "aangemaakt": today})
+        if not editor.curator and editor.organisation:
+            fields["actoren"] = list(dict.fromkeys((fields.get("actoren") or []) + [editor.organisation]))
+            fields.setdefault("contact.organisatie", editor.organisation)
+        return fields
 
     def version_at(self, repo, commit: bytes | None, path: str, entry_id: str) -> str | None:
         sha = repo.blob_id(commit, path)
@@ -53,7 +66,7 @@ class Practices:
         data = repo.blob(version)
         return entry_format.parse(data) if data is not None else None
 
-    def content(self, repo, commit: bytes | None, path: str, entry_id: str, fields: dict) -> bytes:
+    def content(self, repo, commit: bytes | None, path: str, entry_id: str, fields: dict, new: bool = False) -> bytes:
         return entry_format.serialise(fields)
 
     def texts(self, fields: dict):
@@ -83,9 +96,9 @@ class ListEntries:
     collection: str
     label: str
     scheme: bool = False   # a theme file: a scheme with its concepts under 'begrippen'
-    creatable: bool = False
+    creatable: bool = True
     managed: frozenset = frozenset()
-    kept: frozenset = frozenset({"relaties"})   # not in the form: kept as they are when an edit leaves them out
+    kept: frozenset = frozenset({"relaties"})   # kept as they are when an edit leaves the key out (API)
 
     def _files(self, repo, commit: bytes | None) -> list[str]:
         if commit is None:
@@ -107,9 +120,42 @@ class ListEntries:
                 return path
         return None
 
-    def new_path(self, entry_id: str) -> str:
-        raise entry_format.EntryFormatError(f"een nieuwe {self.label} maakt u niet via de redactie; "
-                                            "stel een wijziging voor van een bestaande")
+    def files(self, repo, commit: bytes | None, loader_kind: str | None = None) -> list[tuple[str, str]]:
+        """(path, label) of the files a new entry can go into; for concepts only the schemes of `loader_kind`
+        (thema or ambitie), labelled with the scheme's name."""
+        out = []
+        for path in self._files(repo, commit):
+            if not self.scheme:
+                out.append((path, path.rsplit("/", 1)[-1]))
+                continue
+            try:
+                kind, scheme = self.loader_kind(repo, commit, path)
+            except Exception:   # an unreadable file takes no new entries
+                continue
+            if loader_kind in (None, kind):
+                out.append((path, f"{scheme.get('naam') or path} ({path.rsplit('/', 1)[-1]})"))
+        return out
+
+    def new_path(self, entry_id: str, repo=None, commit=None, file: str | None = None,
+                 loader_kind: str | None = None) -> str:
+        """The list file a new entry goes into: `file` (a name or path in the folder), or the default of the
+        kind. Raises ListFormatError (Dutch) when there is no such file for this kind."""
+        file = (file or DEFAULT_FILES.get(self.name) or "").strip()
+        if not file:
+            raise listentry.ListFormatError(f"kies het {'begrippenkader' if self.scheme else 'bestand'} waarin "
+                                            f"{the(self.label)} nieuwe {self.label} komt")
+        name = file.rsplit("/", 1)[-1]
+        path = f"{self.folder}/{name if name.endswith('.yaml') else name + '.yaml'}"
+        choices = dict(self.files(repo, commit, loader_kind))
+        if path not in choices:
+            known = ", ".join(p.rsplit("/", 1)[-1] for p in choices)
+            raise listentry.ListFormatError(f"onbekend bestand '{file[:60]}' voor {a_new(self.label)}; "
+                                            f"kies uit: {known}")
+        return path
+
+    def start(self, fields: dict, entry_id: str, editor, today: str) -> dict:
+        fields["id"] = entry_id
+        return fields
 
     def read(self, repo, commit: bytes | None, path: str, entry_id: str) -> tuple[dict, str] | None:
         fields = self._entries(repo, commit, path).get(entry_id)   # shared by a cache: hand out a copy
@@ -132,13 +178,16 @@ class ListEntries:
                     return found[0]
         return None
 
-    def content(self, repo, commit: bytes | None, path: str, entry_id: str, fields: dict) -> bytes:
+    def content(self, repo, commit: bytes | None, path: str, entry_id: str, fields: dict, new: bool = False) -> bytes:
+        """The list file with the entry replaced, or for a new entry not yet in it, appended."""
         from .identity import InvalidState
 
         found = repo.read(commit, path)
         try:
             if found is None:
                 raise listentry.ListFormatError(f"het bestand {path} bestaat niet (meer)")
+            if new and entry_id not in self._entries(repo, commit, path):
+                return listentry.append(found[0], dict(fields, id=entry_id), self.scheme)
             return listentry.replace(found[0], entry_id, fields, self.scheme)
         except listentry.ListFormatError as exc:   # removed or moved meanwhile by hand: nothing is written
             raise InvalidState(f"{exc}; het voorstel kan zo niet worden opgeslagen of gepubliceerd") from None
@@ -170,7 +219,25 @@ class ListEntries:
         return FIELDS["thema" if self.scheme else self.name]
 
 
+NEUTER = frozenset({"instrument", "thema", "begrip"})   # het-woorden: "het nieuwe instrument", "een nieuw thema"
+
+
+def the(label: str) -> str:
+    """The Dutch definite article of a kind's label (de actor, het instrument)."""
+    return "het" if label in NEUTER else "de"
+
+
+def this(label: str) -> str:
+    return "dit" if label in NEUTER else "deze"
+
+
+def a_new(label: str) -> str:
+    """'een nieuwe actor', 'een nieuw instrument'."""
+    return f"een {'nieuw' if label in NEUTER else 'nieuwe'} {label}"
+
+
 PRACTICES = Practices()
+DEFAULT_FILES = {"actor": "landelijk.yaml", "instrument": "landelijk.yaml"}   # a concept has no default
 KINDS = {
     "praktijk": PRACTICES,
     "actor": ListEntries("actor", "actors", "actoren", "actor"),

@@ -7,6 +7,10 @@ read with ruamel.yaml's round-trip loader and written back, so comments, order, 
 entry stay byte for byte as they were (the kast's files round-trip exactly; see the tests). Only the keys
 whose value changed are touched; a changed long text keeps its folded (`>-`) style, wrapped anew.
 
+A new entry (`append`) is added after the last entry of the file (for a theme file: of its `begrippen`),
+in the form of the hand-written ones: keys in the order of docs/dataformaat.md, short lists in flow style,
+citations as `- {bron: "001", sectie: "4"}`, long texts folded. Only new lines are added.
+
 An entry's version (its ETag) is a hash of the entry's own fields, not of the file: an edit of another
 actor in the same file is no conflict.
 """
@@ -19,7 +23,7 @@ import threading
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import FoldedScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString
 
 from ..safeyaml import UnsafeYAML, parse_yaml
 from . import entry as entry_format
@@ -119,10 +123,71 @@ def _folded(text: str, indent: int) -> FoldedScalarString:
     return out
 
 
-def _value(old, new, indent: int):
+# The order of the keys of a new entry (docs/dataformaat.md: Actor, Instrument, Begrippenkader).
+KEY_ORDER = ("id", "naam", "notatie", "andere-namen", "zoektermen", "soort", "niveau", "tooi", "breder", "verwant",
+             "instrumenten", "beschrijving", "focus", "wettelijke-basis", "aangeboden-door", "ontwikkeld-door",
+             "ondersteund-door", "themas", "doelgroepen", "relaties", "bronnen")
+
+
+def _quoted(value):
+    """Source ids and section numbers are written quoted, as in the hand-written files ("001", "4.2")."""
+    return DoubleQuotedScalarString(value) if isinstance(value, str) else value
+
+
+def _citation(c) -> CommentedMap:
+    """One citation as a flow mapping: {bron: "001", sectie: "4", onderbouwt: [...], citaat: "..."}."""
+    if not isinstance(c, dict):
+        return c
+    out = CommentedMap()
+    for key, value in c.items():
+        if key in ("bron", "sectie", "citaat"):
+            out[key] = _quoted(value)
+        elif isinstance(value, list):
+            out[key] = _flow(value)
+        else:
+            out[key] = value
+    out.fa.set_flow_style()
+    return out
+
+
+def _flow(values: list) -> CommentedSeq:
+    seq = CommentedSeq(values)
+    seq.fa.set_flow_style()
+    return seq
+
+
+def _relation(r, indent: int) -> CommentedMap:
+    """One relation: soort, doel and its citations one per line."""
+    if not isinstance(r, dict):
+        return r
+    out = CommentedMap()
+    for key in ["soort", "doel"] + [k for k in r if k not in ("soort", "doel")]:
+        if key in r:
+            out[key] = _styled(key, r[key], indent + 2)
+    return out
+
+
+def _styled(key: str, value, indent: int):
+    """A value in the style of the hand-written files, for a key at `indent` spaces."""
+    if isinstance(value, str):
+        return _folded(value, indent) if len(value) > WRAP - indent - len(key) - 2 else value
+    if isinstance(value, list):
+        if all(isinstance(v, (str, int)) for v in value):
+            short = indent + len(key) + 4 + len(", ".join(map(str, value))) <= WRAP
+            return _flow(value) if short else CommentedSeq(value)
+        if key == "relaties":
+            return CommentedSeq([_relation(r, indent + 2) for r in value])
+        if key == "bronnen":
+            return CommentedSeq([_citation(c) for c in value])
+    return value
+
+
+def _value(old, new, indent: int, key: str = ""):
     """The new value in the style of the old one where that is simple (long texts folded)."""
     if isinstance(new, str) and (isinstance(old, FoldedScalarString) or len(new) > WRAP - indent):
         return _folded(new, indent)
+    if isinstance(new, list) and any(isinstance(v, dict) for v in new):   # citations, relations
+        return _styled(key, new, indent)
     if isinstance(new, list) and isinstance(old, CommentedSeq) and old.fa.flow_style():
         seq = CommentedSeq(new)
         seq.fa.set_flow_style()
@@ -175,10 +240,56 @@ def replace(text: bytes, entry_id: str, fields: dict, scheme: bool = False) -> b
     for key, value in nested.items():
         if key in target and entry_format.flatten({key: target[key]}) == entry_format.flatten({key: value}):
             continue                        # unchanged: keep its text as written
-        target[key] = _value(target.get(key), value, indent)
+        target[key] = _value(target.get(key), value, indent, key)
     out = io.StringIO()
     yaml_rt.dump(data, out, transform=None if scheme else _dedent_root)
     written = out.getvalue()[len(head):]
     if not written.endswith("\n") and end < len(lines):
         written += "\n"
     return ("".join(lines[:first]) + written + "".join(lines[end:])).encode("utf-8")
+
+
+def _end_of_entries(text: str, scheme: bool) -> int:
+    """The line after which a new entry goes: the end of the file, or for a theme file whose `begrippen`
+    is not the last block, the line before the next block (and the comments above it)."""
+    lines = text.splitlines()
+    if not scheme:
+        return len(lines)
+    root = yaml.compose(text, Loader=COMPOSER)
+    keys = [(k.value, k.start_mark.line, v) for k, v in getattr(root, "value", []) if isinstance(k, yaml.ScalarNode)]
+    found = [n for n, (name, _, _) in enumerate(keys) if name == "begrippen"]
+    if not found or not isinstance(keys[found[0]][2], yaml.SequenceNode) or keys[found[0]][2].flow_style:
+        raise ListFormatError("verwacht een lijst 'begrippen:' met op elke regel '  - id: …'")
+    if found[0] == len(keys) - 1:
+        return len(lines)
+    end = keys[found[0] + 1][1]
+    while end > 0 and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+        end -= 1
+    return end
+
+
+def append(text: bytes, fields: dict, scheme: bool = False) -> bytes:
+    """The file with a new entry (flat `fields`, with its id) after the last one; every existing line stays
+    as it is. Raises ListFormatError when the file is no list of entries or the id is already in it."""
+    whole = text.decode("utf-8")
+    if fields.get("id") in entries(text, scheme):
+        raise ListFormatError(f"het item '{fields.get('id')}' staat al in dit bestand")
+    nested = entry_format.nest({k: v for k, v in fields.items() if not k.startswith("_")})
+    indent = 4 if scheme else 2
+    item = CommentedMap()
+    for key in [k for k in KEY_ORDER if k in nested] + [k for k in nested if k not in KEY_ORDER]:
+        item[key] = _styled(key, nested[key], indent)
+    head = "begrippen:\n" if scheme else ""
+    data = CommentedMap(begrippen=CommentedSeq([item])) if scheme else CommentedSeq([item])
+    out = io.StringIO()
+    _round_trip().dump(data, out, transform=None if scheme else _dedent_root)
+    written = out.getvalue()[len(head):]
+    lines = whole.splitlines(True)
+    at = _end_of_entries(whole, scheme)
+    before, after = "".join(lines[:at]), "".join(lines[at:])
+    if before and not before.endswith("\n"):
+        before += "\n"
+    gap = "\n" if before.strip() and not before.endswith("\n\n") and not before.rstrip(" ").endswith(":\n") else ""
+    if after and not after.startswith("\n"):   # keep one blank line before what follows
+        written += "\n"
+    return (before + gap + written + after).encode("utf-8")

@@ -78,6 +78,10 @@ class Publishing:
                                     Publicatie=done[0].id.decode())
                 return PublishEvent(done[0].id.decode(), done[0].parents[0].decode(), [p.path], p.entry_id,
                                     "gepubliceerd")
+            if p.new and p.entry_id in self.context().items:   # another proposal published this id meanwhile
+                message = (f"het id '{p.entry_id}' bestaat intussen al in de kast; er is niets overschreven. "
+                           "Trek dit voorstel in en stel het opnieuw voor met een ander id")
+                raise Rejected(message, [{"veld": "id", "melding": message}])
             draft = self.draft(editor, proposal_id, validate=False)
             final, merged_fields, pub_head, _ = self._three_way_with_published(p, draft.fields)
             handler = kinds.of(p.kind)
@@ -88,8 +92,9 @@ class Publishing:
                         "Indiener-Naam": p.proposer_name, "Organisatie": p.organisation, "Toelichting": comment,
                         "Concept": p.head, "Samengevoegd": ", ".join(merged_fields), "Status": "gepubliceerd",
                         "Soort": "" if p.kind == "praktijk" else p.kind}
-            subject = f"{'Nieuwe praktijk' if p.new else 'Gewijzigd'}: {handler.title(final) or p.entry_id}"
-            content = handler.content(self.repo, pub_head, p.path, p.entry_id, final)
+            what = kinds.a_new(handler.label).removeprefix("een ").capitalize() if p.new else "Gewijzigd"
+            subject = f"{what}: {handler.title(final) or p.entry_id}"
+            content = handler.content(self.repo, pub_head, p.path, p.entry_id, final, p.new)
             commit = self.repo.commit(pub_ref, {p.path: content}, editor.signature,
                                       meta.message(subject, trailers), pub_head)
             self._status_commit(editor, p, "gepubliceerd", "gepubliceerd", comment, Publicatie=commit.decode())
@@ -126,7 +131,7 @@ class Publishing:
             trailers = dict(state, Actie="bijgewerkt", Status=p.status, Door=editor.account, Rol=editor.role,
                             Samengevoegd=", ".join(merged_fields))
             handler = kinds.of(p.kind)   # a list file is taken as published now, with this entry replaced
-            content = handler.content(self.repo, pub_head, p.path, p.entry_id, merged)
+            content = handler.content(self.repo, pub_head, p.path, p.entry_id, merged, p.new)
             commit = self.repo.commit(self._ref(p.id), {p.path: content}, editor.signature,
                                       meta.message(f"Bijgewerkt: {p.entry_id}", trailers), p.head.encode())
             p = meta.Proposal.of(p.id, self.repo.commit_obj(commit))
@@ -162,5 +167,7 @@ class Publishing:
         if current is None:
             raise NotFound("dit item bestaat niet")
         old = self.version_at(entry_id, commit, editor, kind)
+        for key in kinds.of(kind).kept:   # relations the old version did not have go too: sent as empty
+            old.setdefault(key, [])
         return self.propose(editor, old, entry_id, current[1], action="teruggezet", kind=kind,
                             extra={"Teruggezet-Naar": commit, "Toelichting": self._check_comment(comment)})

@@ -195,16 +195,24 @@ class Curation(Publishing, Histories, Queues, Bulk):
 
     def propose(self, editor: Editor, fields: dict, entry_id: str | None = None, version: str | None = None,
                 override: str | None = None, action: str = "aangemaakt", extra: dict | None = None,
-                kind: str = "praktijk") -> SaveResult:
-        """A new proposal: a new practice (entry_id None or unknown) or a change to a published entry of
+                kind: str = "praktijk", file: str | None = None, create: bool = False) -> SaveResult:
+        """A new proposal: a new entry (entry_id None or unknown) or a change to a published entry of
         `kind` (a practice, actor, instrument or concept: kast.curation.kinds).
 
         For a change, `version` is the published version the editor started from; when the entry was
-        published anew since then, the edit is merged onto the current version (or Conflict).
+        published anew since then, the edit is merged onto the current version (or Conflict). A new entry
+        gets its id from the field `id`, or else from its title or name (lowercase, hyphens); a new actor,
+        instrument or concept goes into the list file `file` (kinds.ListEntries.new_path); `create` refuses an
+        id that is already there instead of proposing a change to it. A key left out
+        that the kind keeps (an actor's `relaties`) stays as it is; a key sent empty is emptied.
         """
         handler = kinds.of(kind)
+        sent = {str(k).split(".")[0] for k in fields}
         fields = entry_format.flatten(fields)
-        entry_id = entry_id or fields.get("id") or entry_format.slug(str(fields.get("titel") or ""))
+        derived = not (entry_id or fields.get("id"))
+        entry_id = entry_id or fields.get("id") or self._new_id(handler, fields)
+        taken = (f"het id '{entry_id}'{' (gemaakt van de naam)' if derived else ''} bestaat al in de kast; "
+                 f"kies een ander id{' of een andere naam' if derived else ''}")
         if not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id):
             message = f"ongeldig id {entry_id!r}: gebruik kleine letters, cijfers en koppeltekens"
             raise Rejected(message, [{"veld": "id", "melding": message}])
@@ -217,20 +225,25 @@ class Curation(Publishing, Histories, Queues, Bulk):
                 raise NotFound("dit item bestaat niet")
             new = current is None
             merged_fields = []
-            if new and not handler.creatable:
-                raise NotFound(f"deze {handler.label} bestaat niet")
+            if create and not new:
+                raise Rejected(taken, [{"veld": "id", "melding": taken}])
+            if new and (version or not handler.creatable):   # a change of something that is not there
+                raise NotFound(f"{kinds.this(handler.label)} {handler.label} bestaat niet")
             if new:
-                path = handler.new_path(entry_id)
                 if entry_id in self.context().items:
-                    raise Rejected(f"het id '{entry_id}' bestaat al in de kast; kies een ander id",
-                                   [{"veld": "id", "melding": "dit id bestaat al"}])
-                fields.update({"id": entry_id, "status": "concept", "aangemaakt": _today().isoformat()})
-                if not editor.curator and editor.organisation:   # tied to the member's organisation
-                    fields["actoren"] = list(dict.fromkeys((fields.get("actoren") or []) + [editor.organisation]))
-                    fields.setdefault("contact.organisatie", editor.organisation)
+                    raise Rejected(taken, [{"veld": "id", "melding": taken}])
+                try:
+                    path = handler.new_path(entry_id, self.repo, pub_head, file,
+                                            kind if kind in ("thema", "ambitie") else None)
+                except ValueError as exc:   # no such list file for this kind (Dutch message)
+                    raise Rejected(str(exc), [{"veld": "bestand", "melding": str(exc)}]) from None
+                fields = handler.start(fields, entry_id, editor, _today().isoformat())
             else:
+                if file and file.rsplit("/", 1)[-1].removesuffix(".yaml") != path.rsplit("/", 1)[-1].removesuffix(".yaml"):
+                    message = f"dit item staat in {path}; een item verhuist niet naar een ander bestand"
+                    raise Rejected(message, [{"veld": "bestand", "melding": message}])
                 cur_fields, cur_version = current
-                fields.update({k: cur_fields[k] for k in handler.kept if k not in fields and k in cur_fields})
+                fields.update({k: cur_fields[k] for k in handler.kept if k not in sent and k in cur_fields})
                 if version and version != cur_version:
                     base = handler.base(self.repo, version, path, entry_id, [pub_head])
                     if base is None:
@@ -249,13 +262,23 @@ class Curation(Publishing, Histories, Queues, Bulk):
                      "Basis": pub_head.decode(), "Soort": "" if handler.name == "praktijk" else handler.name}
             trailers = dict(state, Actie=action, Status="concept", Door=editor.account, Rol=editor.role,
                             Override=override and self._check_comment(override), **(extra or {}))
-            subject = f"Voorstel {'nieuwe praktijk' if new else 'wijziging'}: {handler.title(fields) or entry_id}"
-            content = handler.content(self.repo, pub_head, path, entry_id, fields)
+            what = kinds.a_new(handler.label).removeprefix("een ") if new else "wijziging"
+            subject = f"Voorstel {what}: {handler.title(fields) or entry_id}"
+            content = handler.content(self.repo, pub_head, path, entry_id, fields, new)
             commit = self.repo.commit(self._ref(proposal_id), {path: content}, editor.signature,
                                       meta.message(subject, trailers), None, parents=[pub_head])
             p = meta.Proposal.of(proposal_id, self.repo.commit_obj(commit))
         version = handler.version_at(self.repo, commit, path, entry_id)
         return SaveResult(p, version, True, merged_fields, self._validate(p, fields), findings)
+
+    @staticmethod
+    def _new_id(handler, fields: dict) -> str:
+        """An id from the title (practice) or name (actor, instrument, concept): lowercase and hyphens."""
+        title = str(fields.get("titel") or "") if handler.name == "praktijk" else str(fields.get("naam") or "")
+        if not title.strip() and handler.name != "praktijk":
+            message = f"geef {kinds.the(handler.label)} {handler.label} een naam (het id wordt daarvan gemaakt) of een id"
+            raise Rejected(message, [{"veld": "naam", "melding": "verplicht"}])
+        return entry_format.slug(title)
 
     def _merge(self, base: dict, mine: dict, current: dict, current_version: str,
                managed=entry_format.MANAGED) -> tuple[dict, list]:
@@ -279,6 +302,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
         """Save an edit of a proposal that started from `version` (the ETag the editor loaded)."""
         if not version:
             raise VersionRequired("geef de versie waarvan u uitging (If-Match); zo gaat geen wijziging verloren")
+        sent = {str(k).split(".")[0] for k in fields}
         fields = entry_format.flatten(fields)
         ref = self._ref(proposal_id)
         with self.repo.locked():
@@ -292,7 +316,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
                 raise InvalidState("dit voorstel wordt beoordeeld; wacht tot het is teruggestuurd of trek het in")
             handler = kinds.of(p.kind)
             current, sha = handler.read(self.repo, p.head.encode(), p.path, p.entry_id)
-            fields.update({k: current[k] for k in handler.kept if k not in fields and k in current})
+            fields.update({k: current[k] for k in handler.kept if k not in sent and k in current})
             merged_fields = []
             if version != sha:
                 base = handler.base(self.repo, version, p.path, p.entry_id, [p.head.encode()])
@@ -309,7 +333,7 @@ class Curation(Publishing, Histories, Queues, Bulk):
             trailers = dict(p.state(), Actie="autosave" if autosave else "opgeslagen", Status=p.status,
                             Door=editor.account, Rol=editor.role, Override=override and self._check_comment(override))
             subject = f"{'Automatisch bewaard' if autosave else 'Opgeslagen'}: {handler.title(fields) or p.entry_id}"
-            content = handler.content(self.repo, p.head.encode(), p.path, p.entry_id, fields)
+            content = handler.content(self.repo, p.head.encode(), p.path, p.entry_id, fields, p.new)
             commit = self.repo.commit(ref, {p.path: content}, editor.signature,
                                       meta.message(subject, trailers), p.head.encode())
             p = meta.Proposal.of(proposal_id, self.repo.commit_obj(commit))

@@ -1,5 +1,6 @@
 /* Search-as-you-type for the pickers of the curation form (progressive enhancement). Without JavaScript
-   every picker is a plain multiple select; with it, a search field above each one hides the options that do
+   every picker is a plain (multiple) select: the references, and the target of each relation of an actor
+   (a list box, class kast-picker); with it, a search field above each one hides the options that do
    not match what is typed (chosen options stay visible), and a live region says how many are left. Only
    option visibility changes: what is sent is the select itself, exactly as without JavaScript. */
 (function () {
@@ -7,7 +8,7 @@
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
-  Array.prototype.forEach.call(document.querySelectorAll("select.kast-multiselect"), function (select) {
+  Array.prototype.forEach.call(document.querySelectorAll("select.kast-multiselect, select.kast-picker"), function (select) {
     var label = document.querySelector('label[for="' + select.id + '"]');
     var name = label ? label.textContent.trim() : select.name;
     var wrap = document.createElement("div");
