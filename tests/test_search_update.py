@@ -145,3 +145,28 @@ def test_a_second_process_takes_in_what_the_first_wrote(basis, tmp_path):
     assert follower.returncode == 0, err
     assert out.split() == ["0", "1", "True"], (out, err)   # the netwerk-only practice stays hidden from the public
     assert os.stat(file).st_mtime_ns == written and store._current() == file.parent.name
+
+
+def test_fingerprint_of_the_named_files_equals_a_full_walk(basis, tmp_path):
+    """A published change names its files: stat'ing only those gives the fingerprint a walk over every file
+    gives, for changed, new, deleted and merely touched files, named in each form `reload` accepts."""
+    store = IndexStore(root=tmp_path / "ix", data_dir=basis)
+    before = store.fingerprint()
+
+    def walked():
+        return IndexStore(root=tmp_path / "ix", data_dir=basis).fingerprint()
+
+    changed = _changes(basis)   # one changed, one new, relative to the data folder
+    (basis / "instruments" / "instrumenten.yaml").unlink()
+    touched = basis / "themes" / "testthemas.yaml"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 1_000_000))
+    named = store.fingerprint(changed=[*changed, basis / "instruments" / "instrumenten.yaml",
+                                       "data/themes/testthemas.yaml"])
+    assert named == walked() != before
+    # A file changed but not named keeps its old stamp: the fingerprint claims only what was taken in.
+    source = basis / "sources" / "t01.yaml"
+    os.utime(source, ns=(source.stat().st_atime_ns, source.stat().st_mtime_ns + 1_000_000))
+    assert store.fingerprint(changed=[]) == named != walked()
+    # A path a walk would not place (outside the data folder, a folder) makes it walk after all.
+    assert store.fingerprint(changed=[tmp_path / "elders.txt"]) == walked()
+    assert store.fingerprint(changed=["practices"]) == walked()

@@ -22,6 +22,7 @@ from ..loader import Kast, load
 from . import index as search_index
 from .analysis import stems
 from .increment import update as update_index
+from .stamps import Stamps, restat, walk
 from .documents import SEARCH_KINDS, DocumentBuilder
 
 SCHEMA_VERSION = "6"
@@ -48,39 +49,30 @@ class OpenIndex:
     checksum: str | None = None   # of the file it was read from: a change of that file names it
 
 
-def _file_lines(folder: str, prefix: str = "") -> list[str]:
-    """'relative path|size|mtime' of every file below `folder` (os.scandir: ten times faster than
-    Path.rglob on 10,000 files, and a fingerprint is taken at every start and every change)."""
-    lines = []
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name == ".git":   # a content repository's history: drafts change it, the data does not
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    lines += _file_lines(entry.path, f"{prefix}{entry.name}/")
-                elif entry.is_file():
-                    st = entry.stat()
-                    lines.append(f"{prefix}{entry.name}|{st.st_size}|{st.st_mtime_ns}\n")
-    except OSError:
-        pass
-    return lines
-
-
 class IndexStore:
     def __init__(self, root: Path | str | None = None, data_dir=None, base: str | None = None):
         self.root = Path(root or os.environ.get("KAST_INDEX") or config.var_dir() / "index")
         self.data_dir = config.data_dir(data_dir)
         self.base = base
         self._held: OpenIndex | None = None   # the index this process opened or wrote last
+        self._stamps: tuple[Stamps, Stamps] | None = None   # data and ontology files at the last fingerprint
 
     # ------------------------------------------------------------------ freshness
 
-    def fingerprint(self) -> str:
-        """Changes whenever a data or ontology file, the base IRI or the schema changes."""
+    def fingerprint(self, changed=None) -> str:
+        """Changes whenever a data or ontology file, the base IRI or the schema changes.
+
+        `changed`: the data files that changed since this store's last fingerprint, when the caller knows
+        them (a published change names its files): only those are looked at again, not every file. It then
+        describes the files as this process took them in: a file changed meanwhile but not named (and so not
+        read) keeps its old size and time, and the index made with it does not claim that file's new state."""
+        stamps = self._stamps
+        data = restat(self.data_dir, stamps[0], changed) if stamps and changed is not None else None
+        stamps = (data, stamps[1]) if data is not None else (walk(self.data_dir), walk(config.DEFAULT_ONTOLOGY))
+        self._stamps = stamps
         h = hashlib.sha256(f"{SCHEMA_VERSION}|{config.base_iri(self.base)}|{self.data_dir.resolve()}".encode())
-        for folder in (self.data_dir, config.DEFAULT_ONTOLOGY):
-            h.update("".join(sorted(_file_lines(str(folder)))).encode())
+        for files in stamps:
+            h.update("".join(sorted(files.values())).encode())
             h.update(b"\0")
         return h.hexdigest()[:20]
 
