@@ -3,6 +3,8 @@
 Each build goes into its own folder named after the data fingerprint; a small pointer file `current`
 is swapped atomically when the build is complete, so a reader never sees half an index. A build takes
 an exclusive file lock; a process that finds the lock taken serves the previous index and says so.
+A change of a few files (`update`) is written the same way: into a copy of the current index, published
+when complete; a published file is never written again.
 """
 import fcntl
 import hashlib
@@ -97,7 +99,7 @@ class IndexStore:
             if checksum != _checksum(path):
                 return None
             index = None
-            if held is not None and held.checksum == checksum:
+            if held is not None and held.checksum == checksum and held.index.path == path:
                 index = held.index
             elif held is not None and held.checksum:
                 index = search_index.SearchIndex.following(held.index, path, held.checksum)
@@ -257,7 +259,7 @@ class IndexStore:
             meta = self._meta(kast, builder, self._hidden_after(kast, index, removed | affected),
                               previous=index if only_practices else None)
             tmp = Path(tempfile.mkdtemp(prefix="bijwerken-", dir=self.root))
-            shutil.copyfile(index.path, tmp / search_index.FILE)   # a published file is never written again
+            shutil.copyfile(self.root / current / search_index.FILE, tmp / search_index.FILE)   # never written again
             update_index(tmp / search_index.FILE, docs, removed | affected, meta, source=base.checksum)
             checksum = self._publish(tmp, fingerprint)
             path = self.root / fingerprint / search_index.FILE
