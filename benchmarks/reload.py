@@ -38,6 +38,7 @@ def open_site(data: Path, index: Path):
 
     site = Site(data, index, None)
     site.opened()   # as a worker that has answered a search
+    gc.collect()    # the first full collection after loading (it walks the whole graph) falls at start-up
     return site
 
 
