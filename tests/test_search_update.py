@@ -170,3 +170,25 @@ def test_fingerprint_of_the_named_files_equals_a_full_walk(basis, tmp_path):
     # A path a walk would not place (outside the data folder, a folder) makes it walk after all.
     assert store.fingerprint(changed=[tmp_path / "elders.txt"]) == walked()
     assert store.fingerprint(changed=["practices"]) == walked()
+
+
+def test_a_refused_change_leaves_the_index_as_it_was(basis, tmp_path):
+    """The running site: a change that is refused writes no index and keeps serving the last good one."""
+    from web import create_app
+
+    app = create_app({"KAST_DATA": str(basis), "KAST_INDEX": str(tmp_path / "ix"), "TESTING": True})
+    site = app.extensions["kast"]
+    client = app.test_client()
+    assert client.get("/api/v1/zoeken?q=horecapanden").get_json()["totaal"] == 0
+    _write(basis, "voorbeeldpraktijk", PRACTICE.replace("Vergunningen toetsen", "Horecapanden screenen"))
+    assert site.reload(["practices/voorbeeldpraktijk.md"]).ok
+    assert client.get("/api/v1/zoeken?q=horecapanden").get_json()["totaal"] == 1
+    index_files = {p: p.stat().st_mtime_ns for p in (tmp_path / "ix").rglob("*")}
+    opened = site.opened()
+    _write(basis, "voorbeeldpraktijk", PRACTICE.replace("Vergunningen toetsen", "Zonnepanelen keuren")
+           .replace("soort: best", "soort: beste"))
+    assert not site.reload(["practices/voorbeeldpraktijk.md"]).ok
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "ix").rglob("*")} == index_files
+    assert site.opened() is opened
+    assert client.get("/api/v1/zoeken?q=horecapanden").get_json()["totaal"] == 1
+    assert client.get("/api/v1/zoeken?q=zonnepanelen").get_json()["totaal"] == 0
