@@ -1,12 +1,13 @@
 """Taking a change into the search index: the process that writes it and the processes that follow it must
 end with exactly the index a fresh open of the same file gives, and never serve a mix of two versions."""
+import json
 import os
 import subprocess
 import sys
 
 from kast.loader import load, reload
 from kast.search import IndexStore, search
-from kast.search.index import FILE, SearchIndex
+from kast.search.index import FILE, SearchIndex, numbers_of
 from kast.search.store import CHECKSUM, _checksum
 from kast.visibility import ANONYMOUS, LEVELS
 
@@ -192,3 +193,41 @@ def test_a_refused_change_leaves_the_index_as_it_was(basis, tmp_path):
     assert site.opened() is opened
     assert client.get("/api/v1/zoeken?q=horecapanden").get_json()["totaal"] == 1
     assert client.get("/api/v1/zoeken?q=zonnepanelen").get_json()["totaal"] == 0
+
+
+def test_champion_lists_stay_the_best_after_changes(tmp_path):
+    """The champion lists (the best documents of each very common word) are kept current without scoring
+    every document again: after changes, deletions and additions each list still holds every document with
+    its word, and its best ones up to the rounding of scores that the last build's statistics give."""
+    from kast.corpus import generate
+
+    data = tmp_path / "data"
+    generate(data, 400)
+    kast = load(data, shacl=False)
+    store = IndexStore(root=tmp_path / "ix", data_dir=data)
+    index = store.rebuild(kast=kast).index
+    term, best = index.db.execute("SELECT term, best FROM champions ORDER BY term LIMIT 1").fetchone()
+    top = next(index.ids[n] for n, _ in json.loads(best) if index.kinds[n] == "praktijk")
+    practices = sorted((data / "practices").glob("*.md"))
+    for step, path in enumerate(practices[:12:3]):   # a changed summary moves the document's scores
+        path.write_text(path.read_text(encoding="utf-8").replace(
+            "Synthetische praktijk voor schaaltests.", f"Synthetische praktijk voor schaaltests {step}, zeppelin."),
+            encoding="utf-8")
+    (data / "practices" / f"{top}.md").unlink()   # a best document leaves: its list needs its 101st
+    new = data / "practices" / "nieuw.md"
+    new.write_text(practices[1].read_text(encoding="utf-8").replace(f"id: {practices[1].stem}", "id: nieuw"),
+                   encoding="utf-8")
+    updated = store.update(kast, _reload(kast, [*practices[:12:3], data / "practices" / f"{top}.md", new])).index
+    db = updated.db
+    lists = db.execute("SELECT term, bits, best FROM champions").fetchall()
+    assert term in {t for t, _, _ in lists}
+    for t, bits, best in lists:
+        hits = {n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", (f'"{t}"',))}
+        assert set(numbers_of(int.from_bytes(bits, "little"))) == hits, t
+        scored = db.execute("SELECT rowid, -bm25(fts, 4.0, 3.0, 2.0, 1.0) FROM fts WHERE fts MATCH ? ORDER BY rank",
+                            (f'"{t}"',)).fetchall()
+        kept = [n for n, _ in json.loads(best)]
+        assert len(kept) == 100 and set(kept) <= hits and top not in updated.number
+        floor, score_of = scored[99][1], dict(scored)   # the 100th best score, on the updated file
+        wrong = {n: score_of[n] for n in set(kept) - {n for n, _ in scored[:100]} if score_of[n] < floor * 0.99}
+        assert not wrong, (t, wrong, floor)   # in the list while others score clearly higher
