@@ -9,6 +9,7 @@ accent folding) and the spelling suggestions; FTS5 receives the analysed words.
 Concept links and facet values are stored as bitsets over document numbers (Python ints): the hit set
 of a concept, or the count of a facet value within the hits, is one `&` and one `bit_count()`.
 """
+import bisect
 import json
 import sqlite3
 import threading
@@ -170,127 +171,6 @@ def _insert_docs(db: sqlite3.Connection, doc_rows: list, fts_rows: list) -> None
     fts_rows.clear()
 
 
-def update(path: Path, docs: list[Document], gone: set[str], meta: dict) -> None:
-    """Change the index file at `path` in place: documents with an id in `gone` leave, `docs` come in
-    (a changed document is in both). Document numbers stay dense (0…N-1, the bitsets depend on it): a
-    document numbered beyond the new count moves into a freed number."""
-    db = sqlite3.connect(path)
-    count = db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
-    incoming = {d.id for d in docs}
-    marks = ",".join("?" * len(gone | incoming))
-    leaving = {n for (n,) in db.execute(f"SELECT n FROM docs WHERE id IN ({marks})", [*(gone | incoming)])}
-    final = count - len(leaving) + len(docs)
-    moving = [n for (n,) in db.execute("SELECT n FROM docs WHERE n >= ?", (final,)) if n not in leaving]
-    stored = {}
-    for n in leaving | set(moving):
-        stored[n] = _stored_document(db, n)
-    moved = [stored[n] for n in moving]
-    slots = sorted(set(range(final)) - ({n for n in range(min(count, final))} - leaving))
-    bits = {(f, v): int.from_bytes(b, "little") for f, v, b in db.execute("SELECT family, value, bits FROM bits")}
-    touched: set[tuple[str, str]] = set()
-    term_change: dict[str, int] = defaultdict(int)
-    word_change: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    hidden_keys = [("hidden", level) for level in HIDDEN_LEVELS]
-    for n, doc in stored.items():
-        columns, doc_words, doc_terms = analyse(doc)
-        db.execute("INSERT INTO fts(fts, rowid, title, labels, summary, body) VALUES ('delete', ?, ?, ?, ?, ?)",
-                   (n, *columns))
-        was_hidden = {level: {doc.id} if bits.get(("hidden", level), 0) >> n & 1 else set() for level in HIDDEN_LEVELS}
-        for w in doc_words:
-            for i, seen in enumerate(_seen_by(doc.id, was_hidden)):
-                word_change[w][i] -= seen
-        for t in doc_terms:
-            term_change[t] -= 1
-        for key in [*_families(doc), *hidden_keys]:
-            if key in bits and bits[key] >> n & 1:
-                bits[key] &= ~(1 << n)
-                touched.add(key)
-        db.execute("DELETE FROM docs WHERE n = ?", (n,))
-    hidden = _levels(meta.get("hidden", {}))
-    arriving = []
-    for n, doc in zip(slots, [*docs, *moved], strict=True):
-        columns, doc_words, doc_terms = analyse(doc)
-        arriving.append((n, doc_terms))
-        db.execute("INSERT INTO fts(rowid, title, labels, summary, body) VALUES (?,?,?,?,?)", (n, *columns))
-        for w in doc_words:
-            for i, seen in enumerate(_seen_by(doc.id, hidden)):
-                word_change[w][i] += seen
-        for t in doc_terms:
-            term_change[t] += 1
-        keys = list(_families(doc)) + [("hidden", level) for level in HIDDEN_LEVELS if doc.id in hidden[level]]
-        for key in keys:
-            bits[key] = bits.get(key, 0) | 1 << n
-            touched.add(key)
-        db.execute("INSERT INTO docs VALUES (?,?,?,?,?,?,?,?,?,?)", _doc_row(n, doc))
-    for value, delta in term_change.items():
-        if delta:
-            db.execute("INSERT INTO terms VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + ?",
-                       (value, delta, delta))
-    db.execute("DELETE FROM terms WHERE df <= 0")
-    for value, deltas in word_change.items():
-        if any(deltas):
-            db.execute("INSERT INTO words VALUES (?, ?, ?, ?) ON CONFLICT(word) DO UPDATE SET df = df + ?, "
-                       "df_netwerk = df_netwerk + ?, df_openbaar = df_openbaar + ?", (value, *deltas, *deltas))
-    db.execute("DELETE FROM words WHERE df <= 0")
-    for family, value in touched:
-        if bits[family, value]:
-            db.execute("INSERT OR REPLACE INTO bits VALUES (?,?,?)", (family, value, _blob(bits[family, value])))
-        else:
-            db.execute("DELETE FROM bits WHERE family = ? AND value = ?", (family, value))
-    db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)",
-                   ((k, json.dumps(v, ensure_ascii=False)) for k, v in meta.items()))
-    _update_champions(db, final, set(stored), arriving)
-    db.commit()
-    db.close()
-
-
-def _update_champions(db: sqlite3.Connection, count: int, leaving: set[int], arriving: list[tuple[int, set]]) -> None:
-    """Keep the champion lists current without scoring every document again: documents that left are
-    dropped, arriving ones are scored for the terms they contain and merged in. Only when a list was full
-    and lost a member (the 101st best is unknown) is that term's list computed again. The scores of
-    untouched documents keep the collection statistics of the last build (a change of one document moves
-    them by a fraction of a per cent)."""
-    weights = ",".join(map(str, WEIGHTS))
-    common = {t for (t,) in db.execute("SELECT term FROM terms WHERE df > ?", (COMMON * count,))}
-    old = {t: (int.from_bytes(b, "little"), json.loads(best))
-           for t, b, best in db.execute("SELECT term, bits, best FROM champions")}
-    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in old.keys() - common))
-    fresh = {}
-    for t in sorted(common):
-        if t not in old:
-            fresh[t] = to_bits([n for (n,) in db.execute("SELECT rowid FROM fts WHERE fts MATCH ?", ('"' + t + '"',))])
-            continue
-        bits, best = old[t]
-        arrivals = [n for n, terms in arriving if t in terms]
-        lost = [n for n in leaving if bits >> n & 1]
-        if not arrivals and not lost:
-            continue
-        for n in lost:
-            bits &= ~(1 << n)
-        for n in arrivals:
-            bits |= 1 << n
-        kept = [pair for pair in best if pair[0] not in leaving]
-        if len(kept) < len(best) and len(best) >= CHAMPIONS:
-            fresh[t] = bits
-            continue
-        for n in arrivals:
-            score = db.execute(f"SELECT -bm25(fts, {weights}) FROM fts WHERE fts MATCH ? AND rowid = ?",
-                               ('"' + t + '"', n)).fetchone()
-            if score:
-                kept.append([n, score[0]])
-        kept = sorted(kept, key=lambda pair: -pair[1])[:CHAMPIONS]
-        db.execute("INSERT OR REPLACE INTO champions VALUES (?,?,?)", (t, _blob(bits), json.dumps(kept)))
-    db.executemany("DELETE FROM champions WHERE term = ?", ((t,) for t in fresh))
-    _write_champions(db, fresh)
-
-
-def _stored_document(db: sqlite3.Connection, n: int) -> Document:
-    doc_id, kind, title, labels, summary, body, concepts, facets = db.execute(
-        "SELECT id, kind, title, labels, summary, body, concepts, facets FROM docs WHERE n = ?", (n,)).fetchone()
-    return Document(doc_id, kind, title, labels.split("\n") if labels else [], summary, body,
-                    set(concepts.split(",")) - {""}, {k: set(v) for k, v in json.loads(facets).items()})
-
-
 def _write_champions(db: sqlite3.Connection, postings: dict[str, int]) -> None:
     """For each common term, its documents as a bitset and its best documents with their bm25 scores.
 
@@ -313,41 +193,93 @@ class SearchIndex:
     """An opened index, read-only and shared by the threads of one process (one connection per thread)."""
 
     def __init__(self, path: Path):
+        self._connect(path)
+        rows = self.db.execute("SELECT id, kind, title, year FROM docs ORDER BY n").fetchall()
+        self.ids, self.kinds, self.titles, self.years = (list(c) for c in zip(*rows)) if rows else ([], [], [], [])
+        self._by_title = sorted((title.casefold(), n) for n, title in enumerate(self.titles))
+        self.number = {doc_id: n for n, doc_id in enumerate(self.ids)}
+        self.names: dict[str, str] = dict(zip(self.ids, self.titles))   # facet values are ids: shown by title
+        self.concepts: dict[str, int] = {}
+        self.hidden_bits = {level: 0 for level in HIDDEN_LEVELS}   # per reader level: practices it may not see
+        self.facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        for family, value, blob in self.db.execute("SELECT family, value, bits FROM bits"):
+            self._family(family)[value] = int.from_bytes(blob, "little")
+        self._derive(self._meta())
+
+    @classmethod
+    def following(cls, old: "SearchIndex", path: Path, source: str) -> "SearchIndex | None":
+        """The index at `path` when it was written by `increment.update` as a change of `old`'s file (whose
+        checksum is `source`): `old`'s structures with only the changed rows and bitsets read; None when the
+        file is not such a change (then open it in full).
+
+        Nothing of `old` is changed: requests still using it keep a consistent view."""
+        new = cls.__new__(cls)
+        new._connect(path)
+        meta = new._meta()
+        delta = meta.get("delta")
+        if not delta or delta["from"] != source:
+            return None
+        count, numbers = delta["count"], delta["numbers"]
+        leaving = sorted(n for n in {*numbers, *range(count, len(old.ids))} if n < len(old.ids))
+        new.ids, new.kinds, new.titles, new.years = ((column + [None] * count)[:count] for column in
+                                                     (old.ids, old.kinds, old.titles, old.years))
+        # Patched, not rebuilt (10,000 entries each): the title order, the numbers and the names.
+        new._by_title, new.number, new.names = list(old._by_title), dict(old.number), dict(old.names)
+        for n in leaving:
+            del new._by_title[bisect.bisect_left(new._by_title, (old.titles[n].casefold(), n))]
+            del new.number[old.ids[n]]
+            new.names.pop(old.ids[n], None)
+        for n, doc_id, kind, title, year in new.db.execute(
+                "SELECT n, id, kind, title, year FROM docs WHERE n IN (SELECT value FROM json_each(?))",
+                (json.dumps(numbers),)):
+            new.ids[n], new.kinds[n], new.titles[n], new.years[n] = doc_id, kind, title, year
+            bisect.insort(new._by_title, (title.casefold(), n))
+            new.number[doc_id], new.names[doc_id] = n, title
+        new.concepts = dict(old.concepts)
+        new.hidden_bits = dict(old.hidden_bits)
+        new.facets = {name: dict(values) for name, values in old.facets.items()}
+        for family, value in delta["bits"]:
+            row = new.db.execute("SELECT bits FROM bits WHERE family = ? AND value = ?", (family, value)).fetchone()
+            values = new._family(family)
+            if row:
+                values[value] = int.from_bytes(row[0], "little")
+            elif family == "hidden":   # as a fresh open: every level has a bitset, maybe empty
+                values[value] = 0
+            else:
+                values.pop(value, None)
+        if meta["list_labels"] != old._list_labels:
+            new.names = dict(zip(new.ids, new.titles))
+        new._derive(meta)
+        return new
+
+    def _connect(self, path: Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
         db = self.db   # raises sqlite3.Error when the file is missing or corrupt
         for table in ("fts", "champions"):   # an older or broken file fails here, not at the first query
             db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchall()
-        self.ids: list[str] = []
-        self.kinds: list[str] = []
-        self.titles: list[str] = []
-        self.years: list[int | None] = []
-        for doc_id, kind, title, year in db.execute("SELECT id, kind, title, year FROM docs ORDER BY n"):
-            self.ids.append(doc_id)
-            self.kinds.append(kind)
-            self.titles.append(title)
-            self.years.append(year)
-        self.number = {doc_id: n for n, doc_id in enumerate(self.ids)}
-        by_title = sorted(range(len(self.ids)), key=lambda n: (self.titles[n].casefold(), n))
+
+    def _meta(self) -> dict:
+        return {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM meta")}
+
+    def _family(self, family: str) -> dict[str, int]:
+        """The bitsets of one family of the `bits` table: concepts, hidden per level, or a facet's values."""
+        if family == "concept":
+            return self.concepts
+        if family == "hidden":
+            return self.hidden_bits
+        return self.facets[family[2:]]
+
+    def _derive(self, meta: dict) -> None:
+        """What follows from the documents, bitsets and meta once they are read."""
         self.title_rank = [0] * len(self.ids)   # sorting hits by title is then sorting small ints
-        for rank, n in enumerate(by_title):
+        for rank, (_, n) in enumerate(self._by_title):
             self.title_rank[n] = rank
         self.all = (1 << len(self.ids)) - 1
-        self.concepts: dict[str, int] = {}
-        self.hidden_bits = {level: 0 for level in HIDDEN_LEVELS}   # per reader level: practices it may not see
-        self.facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        for family, value, blob in db.execute("SELECT family, value, bits FROM bits"):
-            bits = int.from_bytes(blob, "little")
-            if family == "concept":
-                self.concepts[value] = bits
-            elif family == "hidden":
-                self.hidden_bits[value] = bits
-            else:
-                self.facets[family[2:]][value] = bits
         self.kind_bits = {kind: self.facets["soort"].get(kind, 0) for kind in KIND_ORDER}
-        meta = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM meta")}
         self.labels: dict[str, list[str]] = meta["labels"]
-        self.names: dict[str, str] = meta["names"]
+        self._list_labels = meta["list_labels"]
+        self.names.update(self._list_labels)   # the display labels of fixed-list facet values
         self.places: set[str] = set(meta["places"])
         self._wordlists: dict[str, list[str]] = {}
 
