@@ -5,6 +5,7 @@ the tests). A published change is taken in place (`refresh` → `reload`) under 
 every request reads under its read lock (`web.live`), so no request sees a change half made. The search
 index opens its own SQLite connection per thread.
 """
+import gc
 import threading
 from pathlib import Path
 
@@ -47,6 +48,8 @@ class Site:
         self._opened = None
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self._derived()
+        _keep_out_of_collections()
+
 
     def _derived(self, practices: set | None = None) -> None:
         """Everything computed from the loaded kast, dropped so it is computed again on next use. When only
@@ -183,7 +186,7 @@ class Site:
         from kast.loader import reload as reload_files
 
         with self.versions.write_lock(), self._lock, self._dump_lock:
-            fingerprint = self.store.fingerprint()   # before reading: the index never claims newer files than it holds
+            fingerprint = self.store.fingerprint(changed=changed_paths)   # before reading: only these files changed
             result = reload_files(self.kast, changed_paths)
             if result.changed or result.removed:
                 self._opened = self.store.update(self.kast, result, fingerprint=fingerprint)
@@ -207,3 +210,14 @@ class Site:
                     options = {"context": {p: str(ns) for p, ns in graph.namespaces() if p}, "auto_compact": True}
                 self._dumps[level, fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
             return self._dumps[level, fmt]
+
+
+def _keep_out_of_collections() -> None:
+    """Move what is alive now (the loaded kast) out of reach of the cyclic garbage collector. A full collection
+    walks every object: 0.2–1 s at 10,000 practices, in whichever request or save it happens to fall
+    (benchmarks/publish.py, benchmarks/reload.py). The kast lives as long as the process; what a reload removes
+    from it is freed by reference counting (triples hold no cycles). What an earlier load froze may be garbage
+    now (a full load replaces the whole kast): unfreeze and collect it first."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
