@@ -29,6 +29,13 @@ def _practices_only(kast, G, ids) -> None:
             raise UpdateRefused(f"'{item_id}' is geen praktijk")
 
 
+def _item_at(kast, node):
+    """The id and item whose own IRI `node` is (not a citation or section node of it), or (None, None)."""
+    item_id = kast.id_of(node)
+    item = kast.items.get(item_id) if item_id else None
+    return (item_id, item) if item is not None and item.iri == node else (None, None)
+
+
 def _edges_at(kast, kinds: dict, item_id: str):
     """(source, target, key, relation, regional) of every map relation in the kast graph with the item at
     one end; the other end is an item of the kast (not necessarily on the map)."""
@@ -40,9 +47,8 @@ def _edges_at(kast, kinds: dict, item_id: str):
             continue
         ends = []
         for node in (s, o):
-            node_id = kast.id_of(node)
-            item = kast.items.get(node_id) if node_id else None
-            if item is None or item.iri != node or item.kind not in MAP_KINDS:
+            node_id, item = _item_at(kast, node)
+            if item is None or item.kind not in MAP_KINDS:
                 break
             ends.append(node_id)
         else:
@@ -149,20 +155,15 @@ def _places(kast, practice_id: str) -> set:
     found = set()
     for predicate in (DCTERMS.spatial, PROV.wasAssociatedWith):
         for o in g.objects(iri, predicate):
-            item_id = kast.id_of(o)
-            item = kast.items.get(item_id) if item_id else None
-            if item is not None and item.iri == o and item.kind == "gemeente":
+            item_id, item = _item_at(kast, o)
+            if item is not None and item.kind == "gemeente":
                 found.add(item_id)
     return found
 
 
 def _named_items(kast, practice_id: str, predicate) -> set:
-    found = set()
-    for o in kast.graph.objects(kast.iri(practice_id), predicate):
-        item_id = kast.id_of(o)
-        if item_id and kast.items.get(item_id) is not None and kast.items[item_id].iri == o:
-            found.add(item_id)
-    return found
+    found = (_item_at(kast, o)[0] for o in kast.graph.objects(kast.iri(practice_id), predicate))
+    return {item_id for item_id in found if item_id}
 
 
 def _sets(data: dict) -> dict:
