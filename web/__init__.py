@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from . import assets, errors, live, security
+from . import assets, errors, heap, live, security
 from .site import Site
 
 
@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_templating(app)
     auth.register(app, site)              # login, API tokens, CSRF; sets the reader of each request
     live.register(app)                    # take in published changes between requests
+    heap.register(app)                    # full garbage collections after the response (web.heap)
     app.register_blueprint(account.bp)
     sso.register(app)                     # only when KAST_OIDC_ISSUER is set
     app.register_blueprint(curation.bp)   # propose, review, publish, history, nieuw en gewijzigd

@@ -9,6 +9,7 @@ from kast.network import actor_map, metrics, peer_network
 from kast.network.update import UpdateRefused, update_actor_map, update_peer_network
 from kast.visibility import ANONYMOUS, LEVELS
 
+from . import heap
 from .readers import current_reader
 
 SYNC_NODES, SYNC_EDGES = 1000, 20_000   # views up to this size get their metrics within the request
@@ -92,6 +93,7 @@ class State:
                 with self.graphs_lock:   # G may be a base graph, which a reload changes in place
                     H = G.copy()
                 self.get(key, lambda: metrics(H, seed=SEED))
+                heap.settle()   # now, while the worker is idle, not in the next request (web.heap)
             finally:
                 with self._lock:
                     self._background.discard(key)

@@ -152,7 +152,7 @@ def peer_options(state: State) -> dict:
     def build():
         kast = state.site.kast
         G = base_peers(state, False)
-        labels = G.graph["labels"]
+        labels = dict(G.graph["labels"])   # a copy: the base graph is shared by every request
         names = lambda ids: dict(sorted(((i, labels.get(i, i)) for i in set(ids)), key=lambda kv: kv[1].casefold()))  # noqa: E731
         riecs = {kast.id_of(o) for o in kast.graph.objects(None, kast.vocab.kast.riecRegion)}
         provinces = [i for i, item in kast.items.items() if item.kind == "provincie"]

@@ -5,7 +5,6 @@ the tests). A published change is taken in place (`refresh` → `reload`) under 
 every request reads under its read lock (`web.live`), so no request sees a change half made. The search
 index opens its own SQLite connection per thread.
 """
-import gc
 import threading
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
 
+from . import heap
 from .readers import current_reader
 
 DUMP_FORMATS = {"ttl": ("turtle", "text/turtle; charset=utf-8"),
@@ -48,7 +48,7 @@ class Site:
         self._opened = None
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
         self._derived()
-        _keep_out_of_collections()
+        heap.release()   # the loaded kast out of reach of full collections; an earlier one, now garbage, freed
 
 
     def _derived(self, practices: set | None = None) -> None:
@@ -62,6 +62,7 @@ class Site:
         if states and practices is not None:
             self._netwerk_states = {level: state.carried_over(practices) for level, state in states.items()}
         self.generation += 1
+        heap.changed()
 
     @property
     def stats(self) -> dict:
@@ -210,14 +211,3 @@ class Site:
                     options = {"context": {p: str(ns) for p, ns in graph.namespaces() if p}, "auto_compact": True}
                 self._dumps[level, fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
             return self._dumps[level, fmt]
-
-
-def _keep_out_of_collections() -> None:
-    """Move what is alive now (the loaded kast) out of reach of the cyclic garbage collector. A full collection
-    walks every object: 0.2–1 s at 10,000 practices, in whichever request or save it happens to fall
-    (benchmarks/publish.py, benchmarks/reload.py). The kast lives as long as the process; what a reload removes
-    from it is freed by reference counting (triples hold no cycles). What an earlier load froze may be garbage
-    now (a full load replaces the whole kast): unfreeze and collect it first."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()

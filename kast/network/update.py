@@ -21,11 +21,12 @@ class UpdateRefused(ValueError):
     """This change cannot be applied to the graph in place; build it again."""
 
 
-def _practices_only(kast, G, ids) -> None:
+def _practices_only(kast, ids, other_in_graph) -> None:
+    """UpdateRefused unless every id is a practice in the kast (or gone from it) and `other_in_graph(id)`
+    says the graph does not hold it as something else."""
     for item_id in ids:
         item = kast.items.get(item_id)
-        was = G.nodes[item_id].get("kind") if item_id in G else None
-        if (item is not None and item.kind != "praktijk") or was not in (None, "praktijk"):
+        if (item is not None and item.kind != "praktijk") or other_in_graph(item_id):
             raise UpdateRefused(f"'{item_id}' is geen praktijk")
 
 
@@ -132,7 +133,7 @@ def update_actor_map(G: nx.MultiDiGraph, kast, ids, visibility=("openbaar",)) ->
     if G.graph.get("municipalities") != "linked":
         raise UpdateRefused("alleen een kaart met de gekoppelde gemeenten")
     ids = set(ids)
-    _practices_only(kast, G, ids)
+    _practices_only(kast, ids, lambda i: i in G and G.nodes[i].get("kind") not in (None, "praktijk"))
     reader = visibility if isinstance(visibility, Reader) else tuple(visibility)
     work = _MapUpdate(G, kast, reader)
     candidates = set()
@@ -183,10 +184,7 @@ def update_peer_network(G: nx.Graph, kast, ids, visibility=("openbaar",)) -> Non
     if any(G.graph.get("filters", {}).values()) or "include_all" not in G.graph:
         raise UpdateRefused("alleen een netwerk zonder filters")
     ids = set(ids)
-    for item_id in ids:
-        item = kast.items.get(item_id)
-        if (item is not None and item.kind != "praktijk") or item_id in G:
-            raise UpdateRefused(f"'{item_id}' is geen praktijk")
+    _practices_only(kast, ids, G.__contains__)   # the nodes are municipalities
     reader = visibility if isinstance(visibility, Reader) else tuple(visibility)
     known = ids & set(kast.items)
     present = known - hidden_among(kast, known, reader)
