@@ -233,7 +233,11 @@ def wait_idle(pids: list[int], quiet: float = 0.5, cap: float = 60.0) -> float:
 
 
 def unique_word(rnd: random.Random) -> str:
-    return "meetwoord" + "".join(rnd.choice(string.ascii_lowercase) for _ in range(6))
+    """Ends in two different letters: "bedoelde u" asks for the word with those two swapped."""
+    while True:
+        word = "meetwoord" + "".join(rnd.choice(string.ascii_lowercase) for _ in range(6))
+        if word[-1] != word[-2]:
+            return word
 
 
 def percentile(values: list[float], q: float) -> float:
