@@ -2,7 +2,7 @@
 403 for approving one's own proposal or a lid publishing, and the history."""
 import pytest
 
-from kast.accounts import SYSTEM
+from .web_auth import api_tokens, curation_app
 
 PRACTICE = {"titel": "Emmen deelt signalen over vastgoed met de RIEC", "soort": "best", "aard": "lokale-praktijk",
             "samenvatting": "De gemeente Emmen deelt signalen over vastgoed met de RIEC.", "zichtbaarheid": "openbaar",
@@ -15,21 +15,13 @@ PRACTICE = {"titel": "Emmen deelt signalen over vastgoed met de RIEC", "soort": 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from web import create_app
-
-    var = tmp_path_factory.mktemp("redactie-api")
-    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
-                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    return curation_app(tmp_path_factory, "redactie-api")
 
 
 @pytest.fixture(scope="module")
 def tokens(app):
-    accounts, out = app.extensions["accounts"], {}
-    for name, role, org in (("api-emmen", "lid", "gm0114"), ("api-redactie-a", "redacteur", "vng"),
-                            ("api-redactie-b", "redacteur", "vng")):
-        account = accounts.add(SYSTEM, name, "paars-kasteel-rijdt-langzaam", role, org)
-        out[name] = {"Authorization": "Bearer " + accounts.create_token(SYSTEM, account.id, "test")[1]}
-    return out
+    return api_tokens(app, (("api-emmen", "lid", "gm0114"), ("api-redactie-a", "redacteur", "vng"),
+                            ("api-redactie-b", "redacteur", "vng")))
 
 
 def test_the_whole_workflow_over_the_api(app, tokens):

@@ -3,7 +3,7 @@ tokens): 201 + Location + ETag, the list file chosen in `bestand`, findings per 
 four eyes, nothing of an unpublished proposal visible, and `relaties` round-tripping in a PUT."""
 import pytest
 
-from kast.accounts import SYSTEM
+from .web_auth import api_tokens, curation_app
 
 ACTOR = {"naam": "Samenwerkingsverband Recreatieparken Emmen", "soort": "netwerk-of-programma", "niveau": "lokaal",
          "beschrijving": "Gemeente en partners in Emmen werken samen aan weerbare recreatieparken.",
@@ -15,21 +15,13 @@ ENTRY = "samenwerkingsverband-recreatieparken-emmen"
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from web import create_app
-
-    var = tmp_path_factory.mktemp("redactie-api-nieuw")
-    return create_app({"KAST_VAR": str(var), "KAST_INDEX": str(var / "index"),
-                       "KAST_DATABASE_URL": f"sqlite:///{var / 'kast.sqlite'}"})
+    return curation_app(tmp_path_factory, "redactie-api-nieuw")
 
 
 @pytest.fixture(scope="module")
 def tokens(app):
-    accounts, out = app.extensions["accounts"], {}
-    for name, role, org in (("api-nieuw-emmen", "lid", "gm0114"), ("api-nieuw-assen", "lid", "gm0106"),
-                            ("api-nieuw-redactie", "redacteur", "vng")):
-        account = accounts.add(SYSTEM, name, "paars-kasteel-rijdt-langzaam", role, org)
-        out[name] = {"Authorization": "Bearer " + accounts.create_token(SYSTEM, account.id, "test")[1]}
-    return out
+    return api_tokens(app, (("api-nieuw-emmen", "lid", "gm0114"), ("api-nieuw-assen", "lid", "gm0106"),
+                            ("api-nieuw-redactie", "redacteur", "vng")))
 
 
 def test_a_new_actor_with_a_relation_over_the_api(app, tokens):

@@ -50,3 +50,14 @@ def logged_in(app, people=CURATION_PEOPLE) -> dict:
         clients[name] = app.test_client()
         assert auth.login(clients[name], name, role, org).status_code == 302
     return clients
+
+
+def api_tokens(app, people) -> dict:
+    """A bearer header with a personal API token per (name, role, organisation)."""
+    from kast.accounts import SYSTEM
+
+    accounts, out = app.extensions["accounts"], {}
+    for name, role, org in people:
+        account = accounts.add(SYSTEM, name, "paars-kasteel-rijdt-langzaam", role, org)
+        out[name] = {"Authorization": "Bearer " + accounts.create_token(SYSTEM, account.id, "test")[1]}
+    return out
