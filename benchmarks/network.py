@@ -101,8 +101,9 @@ def measure_update(kast, data_dir, G, P, P_all, measure) -> None:
     from kast.reload import reload
 
     with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "data"
-        shutil.copytree(data_dir or ROOT / "data", copy)
+        source = Path(data_dir or ROOT / "data")
+        copy = Path(tmp) / source.name   # the kast names files by their folder: keep it, or ids look doubled
+        shutil.copytree(source, copy)
         kast.data_dir = copy
         path = sorted((copy / "practices").glob("*.md"))[0]
         fields = parse(path.read_bytes())
