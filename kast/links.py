@@ -83,9 +83,10 @@ class FieldValue:
 
 # ------------------------------------------------------------------ visibility
 
-def public_triples(kast: Kast, hide: set[str]):
+def public_triples(kast: Kast, hide: set[str], subjects=None):
     """The triples of the whole graph without hidden practices, their citation nodes (`iri#…`) and every
-    triple naming them: the one filter behind the downloads and the SPARQL stores."""
+    triple naming them: the one filter behind the downloads and the SPARQL stores. With `subjects`, only
+    the triples of those subjects."""
     iris = {str(kast.items[i].iri) for i in hide}
 
     def gone(node) -> bool:
@@ -94,7 +95,8 @@ def public_triples(kast: Kast, hide: set[str]):
         text = str(node)
         return text in iris or ("#" in text and text.split("#", 1)[0] in iris)
 
-    for t in kast.graph:
+    triples = kast.graph if subjects is None else (t for s in subjects for t in kast.graph.triples((s, None, None)))
+    for t in triples:
         if not (iris and (gone(t[0]) or gone(t[2]))):
             yield t
 

@@ -35,6 +35,7 @@ class Reloaded(list):
         super().__init__()
         self.changed: set[str] = set()     # ids added or changed
         self.removed: set[str] = set()     # ids no longer in the kast
+        self.subjects: set = set()         # graph nodes whose triples were replaced (old and new)
         self.accepted: list[str] = []      # files taken in
         self.rejected: list[str] = []      # files refused (the previous version stays)
 
@@ -132,6 +133,7 @@ def _reload_unit(kast, data_dir: Path, path: Path, kind: str, result: Reloaded) 
     result.accepted.append(name)
     result.changed |= new_ids
     result.removed |= old_ids - new_ids
+    result.subjects |= replaced
 
 
 def _items_files(kast):

@@ -14,6 +14,7 @@ from kast import config
 from kast.links import public_graph
 from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
+from kast.ntriples import NTriples
 from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
@@ -47,6 +48,7 @@ class Site:
         self.kast: Kast = load(self.data_dir, base=self.base_arg, shacl=False)
         self._opened = None
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
+        self._ntriples: dict[str, NTriples] = {}   # per reader level; kept up to date by `reload`
         self._derived()
         heap.release()   # the loaded kast out of reach of full collections; an earlier one, now garbage, freed
 
@@ -197,12 +199,19 @@ class Site:
                                 for level, reader in LEVELS.items()}
                 files = [self.data_dir.parent / name for name in result.accepted]   # named as the loader names them
                 practices_only = all(kind_of_file(self.data_dir, f) == "praktijk" for f in files)
+                for level, dump in self._ntriples.items():
+                    dump.update(self.kast, self._hidden[level], result.subjects)
                 self._derived(ids if practices_only else None)
             return result
 
     def dump(self, fmt: str) -> bytes:
         """The whole graph the current reader may see in one format, serialised once per process and level."""
         level = current_reader().level
+        if fmt == "nt":   # written again per changed subject, not as a whole (kast.ntriples)
+            with self._dump_lock:
+                if level not in self._ntriples:
+                    self._ntriples[level] = NTriples(self.kast, self._hidden[level])
+                return self._ntriples[level].bytes()
         graph = self.public_graph()
         with self._dump_lock:
             if (level, fmt) not in self._dumps:
