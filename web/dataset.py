@@ -60,7 +60,7 @@ def dataset(site) -> dict:
         "distributies": [
             {"formaat": fmt, "mediatype": mediatype.split(";")[0],
              "url": url_for("linkeddata.download", fmt=fmt, _external=False)}
-            for fmt, (_, mediatype) in DUMP_FORMATS.items()
+            for fmt, mediatype in DUMP_FORMATS.items()
         ] + [{"formaat": "openapi", "mediatype": "application/json", "url": url_for("api.openapi")},
              {"formaat": "sparql", "mediatype": "application/sparql-query", "url": url_for("sparql.endpoint")},
              {"formaat": "dcat-ap-nl-turtle", "mediatype": "text/turtle", "url": url_for("dcat.document_as", suffix="ttl")},

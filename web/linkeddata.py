@@ -14,6 +14,7 @@ from kast.links import entity_graph
 
 from .errors import error_page
 from .kinds import BY_KIND, SEGMENTS
+from .readers import current_reader
 from .site import DUMP_FORMATS
 
 bp = Blueprint("linkeddata", __name__)
@@ -143,8 +144,13 @@ def local_path(iri: str) -> str | None:
 def download(fmt: str):
     if fmt not in DUMP_FORMATS:
         return error_page(404, f"Geen download in formaat '{fmt}'; kies uit: {', '.join(DUMP_FORMATS)}.")
-    body = site().dump(fmt)
-    response = current_app.response_class(body, mimetype=DUMP_FORMATS[fmt][1])
+    kast = site()
+    body = kast.dump(fmt)
+    response = current_app.response_class(body, mimetype=DUMP_FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="kast.{fmt}"'
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    # A published change must show at once, and what a member sees is not for a shared cache: revalidate
+    # every time, against the version of the files loaded and the reader's level.
+    level = current_reader().level
+    response.headers["Cache-Control"] = ("public" if level == "openbaar" else "private") + ", no-cache"
+    response.set_etag(f"{kast.loaded_fingerprint}-{level}-{fmt}")
+    return response.make_conditional(request)

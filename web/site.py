@@ -14,7 +14,7 @@ from kast import config
 from kast.links import public_graph
 from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
-from kast.ntriples import NTriples
+from kast.ntriples import NTriples, convert
 from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
@@ -22,9 +22,7 @@ from kast.stats import stats
 from . import heap
 from .readers import current_reader
 
-DUMP_FORMATS = {"ttl": ("turtle", "text/turtle; charset=utf-8"),
-                "jsonld": ("json-ld", "application/ld+json"),
-                "nt": ("nt", "application/n-triples")}
+DUMP_FORMATS = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 
 _sites: dict[tuple, "Site"] = {}
 _sites_lock = threading.Lock()
@@ -205,18 +203,16 @@ class Site:
             return result
 
     def dump(self, fmt: str) -> bytes:
-        """The whole graph the current reader may see in one format, serialised once per process and level."""
+        """The whole graph the current reader may see in one format: the N-Triples kept up to date per changed
+        subject, Turtle and JSON-LD written from them once per process, level and version (kast.ntriples)."""
         level = current_reader().level
-        if fmt == "nt":   # written again per changed subject, not as a whole (kast.ntriples)
-            with self._dump_lock:
-                if level not in self._ntriples:
-                    self._ntriples[level] = NTriples(self.kast, self._hidden[level])
-                return self._ntriples[level].bytes()
-        graph = self.public_graph()
         with self._dump_lock:
+            if level not in self._ntriples:
+                self._ntriples[level] = NTriples(self.kast, self._hidden[level])
+            nt = self._ntriples[level].bytes()
+            if fmt == "nt":
+                return nt
             if (level, fmt) not in self._dumps:
-                options = {}
-                if fmt == "jsonld":   # compact, with the kast's prefixes as the context
-                    options = {"context": {p: str(ns) for p, ns in graph.namespaces() if p}, "auto_compact": True}
-                self._dumps[level, fmt] = graph.serialize(format=DUMP_FORMATS[fmt][0], encoding="utf-8", **options)
+                prefixes = {p: str(ns) for p, ns in self.kast.graph.namespaces() if p}
+                self._dumps[level, fmt] = convert(nt, fmt, prefixes)
             return self._dumps[level, fmt]
