@@ -14,8 +14,8 @@ repository as the README says for several processes. After warming both workers,
 3. from the moment the publish answers, six threads ask every place where the change must show, with a unique
    word in the title: the practice page, the search page, the search API (results and facets), "bedoelde u"
    for that word misspelt, the practice in the API, the Atom feed, the actor map focused on the practice,
-   the peer network of its region and the download of the whole graph (/download/kast.nt, 59 MB: made once
-   per process and reader level after a change). Which worker answered is read from gunicorn's access log (the pid, with a
+   the peer network of its region and the downloads of the whole graph (/download/kast.nt, .ttl, .jsonld:
+   25–60 MB each, made per process and reader level after a change). Which worker answered is read from gunicorn's access log (the pid, with a
    marker header per request): one port, two workers, as served in production. The change is visible in a
    worker when every place answered by that worker shows it.
 
@@ -135,6 +135,8 @@ def places(entry_id: str, word: str, region: str) -> dict[str, tuple[str, callab
         "kaart": (f"/api/v1/kaart?focus={entry_id}", lambda b: word.encode() in b),
         "netwerk": (f"/api/v1/netwerk?regio={region}", lambda b: f'"{entry_id}"'.encode() in b and word.encode() in b),
         "download (kast.nt)": ("/download/kast.nt", lambda b: word.encode() in b),
+        "download (kast.ttl)": ("/download/kast.ttl", lambda b: word.encode() in b),
+        "download (kast.jsonld)": ("/download/kast.jsonld", lambda b: word.encode() in b),
     }
 
 

@@ -117,8 +117,8 @@ def test_downloads(client, app, fmt, mediatype, monkeypatch):
     assert hidden and not hidden & named
     def serialize_again(*args, **kwargs):
         raise AssertionError("de download werd opnieuw geserialiseerd in plaats van uit het geheugen gegeven")
-    monkeypatch.setattr(site_module, "convert", serialize_again)   # serialised once per process and level
-    monkeypatch.setattr(site_module.NTriples, "__init__", serialize_again)
+    monkeypatch.setattr(site_module.Downloads, "__init__", serialize_again)   # written once per process and level
+    monkeypatch.setattr(site_module.Downloads, "_write", serialize_again)
     assert client.get(f"/download/kast.{fmt}").data == response.data
     # unchanged since: the client keeps its copy; the cache must ask every time (a change shows at once)
     assert "no-cache" in response.headers["Cache-Control"]

@@ -14,7 +14,7 @@ from kast import config
 from kast.links import public_graph
 from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
-from kast.ntriples import NTriples, convert
+from kast.dumps import Downloads
 from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
@@ -46,7 +46,7 @@ class Site:
         self.kast: Kast = load(self.data_dir, base=self.base_arg, shacl=False)
         self._opened = None
         self._hidden = {level: frozenset(hidden(self.kast, reader)) for level, reader in LEVELS.items()}
-        self._ntriples: dict[str, NTriples] = {}   # per reader level; kept up to date by `reload`
+        self._downloads: dict[str, Downloads] = {}   # per reader level; kept up to date by `reload`
         self._derived()
         heap.release()   # the loaded kast out of reach of full collections; an earlier one, now garbage, freed
 
@@ -55,7 +55,6 @@ class Site:
         """Everything computed from the loaded kast, dropped so it is computed again on next use. When only
         the practices `practices` changed, the base graphs of the maps and networks are updated instead."""
         self._stats = None
-        self._dumps: dict[tuple[str, str], bytes] = {}
         self._cache: dict[tuple[str, str], object] = {}
         self._graphs: dict[str, object] = {}
         states = self.__dict__.pop("_netwerk_states", None)
@@ -197,22 +196,16 @@ class Site:
                                 for level, reader in LEVELS.items()}
                 files = [self.data_dir.parent / name for name in result.accepted]   # named as the loader names them
                 practices_only = all(kind_of_file(self.data_dir, f) == "praktijk" for f in files)
-                for level, dump in self._ntriples.items():
-                    dump.update(self.kast, self._hidden[level], result.subjects)
+                for level, downloads in self._downloads.items():
+                    downloads.update(self.kast, self._hidden[level], result.subjects)
                 self._derived(ids if practices_only else None)
             return result
 
     def dump(self, fmt: str) -> bytes:
-        """The whole graph the current reader may see in one format: the N-Triples kept up to date per changed
-        subject, Turtle and JSON-LD written from them once per process, level and version (kast.ntriples)."""
+        """The whole graph the current reader may see in one format, written per subject and after a change
+        only for the changed subjects (kast.dumps)."""
         level = current_reader().level
         with self._dump_lock:
-            if level not in self._ntriples:
-                self._ntriples[level] = NTriples(self.kast, self._hidden[level])
-            nt = self._ntriples[level].bytes()
-            if fmt == "nt":
-                return nt
-            if (level, fmt) not in self._dumps:
-                prefixes = {p: str(ns) for p, ns in self.kast.graph.namespaces() if p}
-                self._dumps[level, fmt] = convert(nt, fmt, prefixes)
-            return self._dumps[level, fmt]
+            if level not in self._downloads:
+                self._downloads[level] = Downloads(self.kast, self._hidden[level])
+            return self._downloads[level].get(fmt)
