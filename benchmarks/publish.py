@@ -154,6 +154,9 @@ def watch(http: Http, log: AccessLog, workers: list[int], checks: dict, start: f
         while not stop.is_set():
             n = next(counter)
             name = names[n % len(names)]
+            if all((pid, name) in seen for pid in workers):
+                time.sleep(0.005)
+                continue   # shown by both workers: asking again only loads them (a download is 25–60 MB)
             path, changed = checks[name]
             marker = f"m{n}"
             try:
