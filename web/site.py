@@ -201,11 +201,11 @@ class Site:
                 self._derived(ids if practices_only else None)
             return result
 
-    def dump(self, fmt: str) -> bytes:
-        """The whole graph the current reader may see in one format, written per subject and after a change
-        only for the changed subjects (kast.dumps)."""
+    def dump(self, fmt: str) -> list[bytes]:
+        """The whole graph the current reader may see in one format, as the pieces to send: written per
+        subject and after a change only for the changed subjects (kast.dumps)."""
         level = current_reader().level
         with self._dump_lock:
             if level not in self._downloads:
                 self._downloads[level] = Downloads(self.kast, self._hidden[level])
-            return self._downloads[level].get(fmt)
+            return self._downloads[level].chunks(fmt)
