@@ -6,12 +6,13 @@ graphs in place and compares them, node by node and edge by edge, with graphs bu
 import shutil
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kast.curation.entry import parse, serialise
 from kast.loader import load
-from kast.network import actor_map, peer_network
+from kast.network import actor_map, metrics, peer_network, positions
 from kast.network.update import UpdateRefused, update_actor_map, update_peer_network
 from kast.reload import reload
 from kast.visibility import LEVELS
@@ -145,6 +146,27 @@ def test_any_change_to_a_practice_gives_the_graphs_of_a_fresh_build(cabinet, edi
         path.write_bytes(serialise(fields))
     cabinet.take_in(path)   # a refused file changes nothing, in the kast and in the graphs
     cabinet.assert_current()
+
+
+def test_an_updated_map_is_drawn_and_measured_as_a_fresh_build(tmp_path):
+    """Updated in place, the map holds its nodes in another order than a fresh build; both workers (one
+    updated, one just started) must still draw the same picture and find the same communities."""
+    cabinet = Cabinet(tmp_path)
+    practice = cabinet.pools["praktijk"][0]
+    path = cabinet.practice_file(practice)
+    fields = parse(path.read_bytes())
+    path.unlink()
+    cabinet.take_in(path)
+    path.write_bytes(serialise(fields))
+    cabinet.take_in(path)   # back, now the last of the nodes
+    updated, fresh = cabinet.maps[LEVELS["openbaar"]], actor_map(cabinet.kast, visibility=LEVELS["openbaar"])
+    backwards = nx.MultiDiGraph(**fresh.graph)   # the same map, every node and edge in the opposite order
+    backwards.add_nodes_from(reversed(list(fresh.nodes(data=True))))
+    backwards.add_edges_from(reversed(list(fresh.edges(keys=True, data=True))))
+    assert list(backwards) != list(fresh)
+    for G in (updated, backwards):
+        assert positions(G) == positions(fresh)
+        assert metrics(G).nodes == metrics(fresh).nodes
 
 
 def test_the_map_and_network_pages_show_a_reloaded_change_at_once(tmp_path):

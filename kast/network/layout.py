@@ -23,8 +23,10 @@ def positions(G: nx.Graph, seed: int = 42, scale: float | None = None, single: f
         return {}
     scale = scale or 60.0 * math.sqrt(n) + 100.0
     U = nx.Graph()   # a plain, simple, undirected copy: views of views make louvain crawl
-    U.add_nodes_from(G)
-    U.add_edges_from((u, v) for u, v in G.edges() if u != v)
+    # In one fixed order: a map updated in place after a change holds its nodes in another order than a
+    # fresh build, and every worker must draw the same picture (spring_layout and louvain follow the order).
+    U.add_nodes_from(sorted(G, key=str))
+    U.add_edges_from(sorted(((u, v) for u, v in G.edges() if u != v), key=lambda e: (str(e[0]), str(e[1]))))
     raw = _packed(U, seed, single_step=single / scale if single else None)
     return {node: (round(float(x) * scale, 1), round(float(y) * scale, 1)) for node, (x, y) in raw.items()}
 

@@ -38,8 +38,10 @@ def simple_undirected(G: nx.Graph) -> nx.Graph:
     [('a', 'b', 2.0), ('a', 'c', 1.0)]
     """
     U = nx.Graph()
-    U.add_nodes_from(G.nodes(data=True))
-    for u, v, w in G.edges(data="weight", default=1.0):
+    # In one fixed order (louvain follows it): a graph updated in place holds its nodes in another order
+    # than a fresh build, and both must give the same communities.
+    U.add_nodes_from(sorted(G.nodes(data=True), key=lambda nd: str(nd[0])))
+    for u, v, w in sorted(G.edges(data="weight", default=1.0), key=lambda e: (str(e[0]), str(e[1]))):
         if u == v:
             continue
         if U.has_edge(u, v):
