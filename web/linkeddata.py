@@ -18,6 +18,7 @@ from .readers import current_reader
 from .site import DUMP_FORMATS
 
 bp = Blueprint("linkeddata", __name__)
+BATCH = 500   # subjects per write of a download (~1 MB): one write per subject costs the server 0.2–0.4 s
 
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt"}
 OFFERED = ["text/html", *RDF_TYPES, "application/json"]
@@ -145,8 +146,9 @@ def download(fmt: str):
     if fmt not in DUMP_FORMATS:
         return error_page(404, f"Geen download in formaat '{fmt}'; kies uit: {', '.join(DUMP_FORMATS)}.")
     kast = site()
-    chunks = kast.dump(fmt)   # sent piece by piece: no joined copy of 25–60 MB per request
-    response = current_app.response_class(chunks, mimetype=DUMP_FORMATS[fmt])
+    chunks = kast.dump(fmt)   # the parts of 22,000 subjects: sent in batches, not as one joined copy of 25–60 MB
+    batches = (b"".join(chunks[i:i + BATCH]) for i in range(0, len(chunks), BATCH))
+    response = current_app.response_class(batches, mimetype=DUMP_FORMATS[fmt])
     response.content_length = sum(map(len, chunks))
     response.headers["Content-Disposition"] = f'attachment; filename="kast.{fmt}"'
     # A published change must show at once, and what a member sees is not for a shared cache: revalidate
