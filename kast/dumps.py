@@ -21,7 +21,7 @@ from rdflib.plugins.serializers.nt import _nt_row
 
 from .links import public_triples
 
-FORMATS = ("nt", "ttl", "jsonld")
+FORMATS = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 
 
 class Downloads:

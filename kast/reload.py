@@ -36,12 +36,19 @@ class Reloaded(list):
         self.changed: set[str] = set()     # ids added or changed
         self.removed: set[str] = set()     # ids no longer in the kast
         self.subjects: set = set()         # graph nodes whose triples were replaced (old and new)
+        self.kinds: set[str] = set()       # kinds of the files taken in (kast.readers.kind_of_file)
         self.accepted: list[str] = []      # files taken in
         self.rejected: list[str] = []      # files refused (the previous version stays)
 
     @property
     def ok(self) -> bool:
         return not self.rejected
+
+    @property
+    def only_practices(self) -> bool:
+        """Only practice files were taken in: they write triples about their own nodes only, so what is
+        derived from the rest of the kast (maps, labels) can be updated instead of made again."""
+        return self.kinds <= {"praktijk"}
 
 
 def reload(kast, paths) -> Reloaded:
@@ -134,6 +141,7 @@ def _reload_unit(kast, data_dir: Path, path: Path, kind: str, result: Reloaded) 
     result.changed |= new_ids
     result.removed |= old_ids - new_ids
     result.subjects |= replaced
+    result.kinds.add(kind)
 
 
 def _items_files(kast):

@@ -37,6 +37,7 @@ def test_changed_practice_replaces_only_its_triples(basis, loaded):
     result = reload(loaded, [path])
     assert result.ok and result.accepted == ["data/practices/voorbeeldpraktijk.md"]
     assert result.changed == {"voorbeeldpraktijk"} and not result.removed
+    assert result.only_practices and iri in result.subjects
     assert loaded.graph.value(iri, SKOS.prefLabel) == Literal("Aanvragen screenen met de testwet", lang="nl")
     assert (iri, SKOS.prefLabel, Literal("Vergunningen toetsen met de testwet", lang="nl")) not in loaded.graph
     # Nothing else moved, and the result equals a fresh load of the same files.
@@ -154,3 +155,13 @@ def test_site_reload_serves_the_change(basis, tmp_path):
     _write(basis, "voorbeeldpraktijk", PRACTICE.replace("soort: best", "soort: beste"))
     assert not site.reload(["practices/voorbeeldpraktijk.md"]).ok
     assert "Horecapanden screenen" in client.get("/praktijken/voorbeeldpraktijk").get_data(as_text=True)
+
+
+def test_a_changed_actor_file_is_not_only_practices(basis, loaded):
+    """What is derived from the rest of the kast (maps, labels) is made again after such a change (web.site)."""
+    path = basis / "actors" / "actoren.yaml"
+    text = path.read_text(encoding="utf-8")
+    name = next(line.split(":", 1)[1].strip() for line in text.splitlines() if line.strip().startswith("naam:"))
+    path.write_text(text.replace(f"naam: {name}", f"naam: {name} (hernoemd)", 1), encoding="utf-8")
+    result = reload(loaded, [path])
+    assert result.ok and result.kinds and not result.only_practices

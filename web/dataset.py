@@ -4,10 +4,10 @@ import datetime as dt
 from flask import url_for
 from rdflib.namespace import DCTERMS
 
+from kast.dumps import FORMATS as DUMP_FORMATS
 from kast.describe import label
 from kast.fields import SOURCE
 
-from .site import DUMP_FORMATS
 
 LICENCE = {"naam": "European Union Public Licence 1.2 (EUPL-1.2)",
            "url": "https://interoperable-europe.ec.europa.eu/collection/eupl/eupl-text-eupl-12"}

@@ -9,13 +9,13 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from kast.dumps import FORMATS as DUMP_FORMATS
 from kast.describe import label
 from kast.links import entity_graph
 
 from .errors import error_page
 from .kinds import BY_KIND, SEGMENTS
 from .readers import current_reader
-from .site import DUMP_FORMATS
 
 bp = Blueprint("linkeddata", __name__)
 BATCH = 500   # subjects per write of a download (~1 MB): one write per subject costs the server 0.2–0.4 s

@@ -15,14 +15,12 @@ from kast.links import public_graph
 from kast.visibility import LEVELS, Reader, hidden, hidden_among
 from kast.loader import Kast, load
 from kast.dumps import Downloads
-from kast.readers import kind_of_file
 from kast.search import IndexStore
 from kast.stats import stats
 
 from . import heap
 from .readers import current_reader
 
-DUMP_FORMATS = {"ttl": "text/turtle; charset=utf-8", "jsonld": "application/ld+json", "nt": "application/n-triples"}
 
 _sites: dict[tuple, "Site"] = {}
 _sites_lock = threading.Lock()
@@ -194,11 +192,9 @@ class Site:
                 ids = result.changed | result.removed   # visibility is in a practice's own file: judge only these
                 self._hidden = {level: frozenset((self._hidden[level] - ids) | hidden_among(self.kast, result.changed, reader))
                                 for level, reader in LEVELS.items()}
-                files = [self.data_dir.parent / name for name in result.accepted]   # named as the loader names them
-                practices_only = all(kind_of_file(self.data_dir, f) == "praktijk" for f in files)
                 for level, downloads in self._downloads.items():
                     downloads.update(self.kast, self._hidden[level], result.subjects)
-                self._derived(ids if practices_only else None)
+                self._derived(ids if result.only_practices else None)
             return result
 
     def dump(self, fmt: str) -> list[bytes]:
